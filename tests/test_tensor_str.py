@@ -437,3 +437,59 @@ def test_property_other_dtypes(values, dtype):
     else:
         tt = base
     check(tt)
+
+
+def test_meta_device():
+    for tt in [
+        torch.empty(2, 3, device="meta"),
+        torch.empty(0, device="meta", dtype=torch.int64),
+        torch.empty((), device="meta", dtype=torch.float64, requires_grad=True),
+    ]:
+        f = _Fake(torch.empty(tt.shape, dtype=tt.dtype), device="meta")
+        f.requires_grad = tt.requires_grad
+        f.shape = tuple(tt.shape)
+        assert ts.tensor_repr(f) == repr(tt)
+
+
+_REAL_CASES = [
+    "scalar_frac",
+    "scalar_int",
+    "scalar_bool",
+    "f_mags",
+    "f_nan_inf",
+    "f64_vec",
+    "f16_vec",
+    "bf16_vec",
+    "f_3d",
+    "sum_2d",
+    "sum_int",
+    "b_2d",
+    "c_vec",
+    "empty_mid",
+    "empty_int",
+    "req_grad",
+    "i8",
+]
+
+
+@pytest.mark.parametrize("name", _REAL_CASES)
+def test_real_tensor(name):
+    import ember
+
+    if not hasattr(ember, "tensor"):
+        pytest.skip("ember.tensor is not available yet")
+    tt = CASES[name].detach()
+    dtype = getattr(ember, str(tt.dtype).split(".")[1])
+    values = tt.float().numpy() if tt.dtype == torch.bfloat16 else tt.numpy()
+    et = ember.tensor(values, dtype=dtype, requires_grad=CASES[name].requires_grad)
+    assert repr(et) == repr(CASES[name])
+    assert str(et) == str(CASES[name])
+
+
+def test_real_tensor_grad_fn():
+    import ember
+
+    if not hasattr(ember, "tensor"):
+        pytest.skip("ember.tensor is not available yet")
+    x = ember.tensor([1.5, 2.0], requires_grad=True)
+    assert repr(x * 2) == "tensor([3., 4.], grad_fn=<MulBackward0>)"
