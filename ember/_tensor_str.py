@@ -307,9 +307,28 @@ def _grad_fn_name(grad_fn) -> str:
     return name.rsplit("::", 1)[-1]
 
 
+def _prefix_of(t) -> tuple:
+    """``("tensor(", False)`` for plain tensors and parameters; a subclass prints its name.
+
+    The second item says whether the text gets wrapped in ``Parameter(...)`` (a
+    subclass of Parameter, as PyTorch does).
+    """
+    try:
+        from ._tensor import Tensor
+    except ImportError:  # pragma: no cover - the Tensor module is always there in use
+        return "tensor(", False
+    cls = type(t)
+    if cls is Tensor or not isinstance(t, Tensor):
+        return "tensor(", False
+    is_param = bool(getattr(cls, "_is_param", False))
+    if is_param and cls.__name__ == "Parameter":
+        return "tensor(", False
+    return cls.__name__ + "(", is_param
+
+
 def tensor_repr(t, *, tensor_contents=None) -> str:
     """What ``repr(t)`` / ``str(t)`` return, identical to PyTorch's output."""
-    prefix = "tensor("
+    prefix, wrap_param = _prefix_of(t)
     indent = len(prefix)
     suffixes = []
     dtype = t.dtype
@@ -352,4 +371,7 @@ def tensor_repr(t, *, tensor_contents=None) -> str:
     elif getattr(t, "requires_grad", False):
         suffixes.append("requires_grad=True")
 
-    return _append_suffixes(prefix + text, suffixes, indent)
+    out = _append_suffixes(prefix + text, suffixes, indent)
+    if wrap_param:
+        out = f"Parameter({out})"
+    return out

@@ -493,3 +493,20 @@ def test_real_tensor_grad_fn():
         pytest.skip("ember.tensor is not available yet")
     x = ember.tensor([1.5, 2.0], requires_grad=True)
     assert repr(x * 2) == "tensor([3., 4.], grad_fn=<MulBackward0>)"
+
+
+def test_real_tensor_subclass_prefix():
+    import ember
+
+    if not hasattr(ember, "tensor") or not hasattr(ember.Tensor, "as_subclass"):
+        pytest.skip("ember.tensor / Tensor.as_subclass are not available yet")
+
+    class MyT(ember.Tensor):
+        pass
+
+    class TorchMyT(torch.Tensor):
+        pass
+
+    et = ember.tensor([1.0, 2.0]).as_subclass(MyT)
+    tt = torch.tensor([1.0, 2.0]).as_subclass(TorchMyT)
+    assert repr(et).replace("MyT", "X") == repr(tt).replace("TorchMyT", "X")
