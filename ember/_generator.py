@@ -482,12 +482,14 @@ class Generator:
         n = int(n)
         if dt == _F64:
             frm, to = float(low), float(high)
-            x = _fma64(self._u53(n), to - frm, frm)
+            u = self._u53(n)
+            x = u if (frm == 0.0 and to == 1.0) else _fma64(u, to - frm, frm)
             return np.where(x == to, frm, x)
         if dt not in _FLOATS:
             raise TypeError(f"uniform_ not implemented for {dt}")
         frm, to = np.float32(low), np.float32(high)
-        x = _fma32(self._u24(n), to - frm, frm)
+        u = self._u24(n)
+        x = u if (frm == 0 and to == 1) else _fma32(u, to - frm, frm)  # fma(x, 1, 0) == x
         to_s = np.asarray(float(high)).astype(np.float64).astype(np.float32).astype(dt)
         from_s = np.asarray(float(low)).astype(np.float32).astype(dt)
         out = x.astype(dt)
