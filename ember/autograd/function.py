@@ -1,0 +1,5 @@
+"""``ember.autograd.function``."""
+
+from .._autograd.function import Function, FunctionCtx, InplaceFunction, once_differentiable
+
+__all__ = ["Function", "FunctionCtx", "InplaceFunction", "once_differentiable"]

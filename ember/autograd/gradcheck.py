@@ -1,0 +1,5 @@
+"""``ember.autograd.gradcheck``."""
+
+from .._autograd.gradcheck import GradcheckError, gradcheck, gradgradcheck
+
+__all__ = ["GradcheckError", "gradcheck", "gradgradcheck"]
