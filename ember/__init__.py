@@ -60,7 +60,19 @@ from ._autograd.grad_mode import (
     no_grad,
     set_grad_enabled,
 )
-from . import autograd
+from . import autograd, cuda
+from ._generator import Generator
+from .random import (
+    default_generator,
+    fork_rng,
+    get_rng_state,
+    initial_seed,
+    manual_seed,
+    seed,
+    set_rng_state,
+)
+from . import random
+from ._tensor_str import get_printoptions, printoptions, set_printoptions
 
 globals().update(_FUNCTIONS)
 

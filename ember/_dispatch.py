@@ -58,10 +58,11 @@ def _arrays(op, args, cdt, dev):
     if op.upcast_half and cdt in _HALF:
         cnp = _F32
     out = []
-    for a in args:
+    nocast = op.nocast
+    for i, a in enumerate(args):
         if isinstance(a, Tensor):
             arr = a._data
-            if arr.dtype != cnp:
+            if arr.dtype != cnp and not (nocast and i in nocast):
                 arr = arr.astype(cnp)
             if a._device is not dev and a._device != dev:
                 arr = _backend.to_device(arr, dev)

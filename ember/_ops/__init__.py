@@ -4,8 +4,10 @@ Importing this package registers every op family and attaches the bindings
 to ``Tensor``; ``ember`` re-exports the functions.
 """
 
+import warnings
+
 from .._tensor import Tensor
-from . import elementwise, linalg, movement, reduce  # noqa: F401  (register the families)
+from . import elementwise, linalg, movement, random, reduce  # noqa: F401  (the families)
 from ._registry import FUNCTIONS, METHODS, REGISTRY, Op  # noqa: F401
 from .operators import OPERATORS
 
@@ -14,3 +16,6 @@ for _name, _fn in METHODS.items():
 for _name, _fn in OPERATORS.items():
     setattr(Tensor, _name, _fn)
 Tensor.__hash__ = lambda self: id(self)
+
+# PyTorch computes overflow, 0/0 and log(-1) silently (inf, nan); so do the op forwards.
+warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"ember\._ops\.")

@@ -84,6 +84,8 @@ class Op:
     # bf16 and f16 are computed in float32 (ml_dtypes' own arithmetic is slow and
     # accumulates in bf16); ops whose result must stay exact (movement) say False.
     upcast_half: bool = True
+    # positional args passed to forward as they are (masks, indices), not cast
+    nocast: tuple = ()
     attrs: dict = field(default_factory=dict)
 
     def __post_init__(self):

@@ -542,7 +542,7 @@ def _where_bwd(c, g):
     )
 
 
-WHERE = register(Op("where", _where_fwd, _where_bwd, _where_rule, "i", upcast_half=True))
+WHERE = register(Op("where", _where_fwd, _where_bwd, _where_rule, "i", nocast=(0,)))
 
 
 @export(method=False)
@@ -680,3 +680,56 @@ METHODS["fill_"] = fill_
 METHODS["zero_"] = zero_
 R.FUNCTIONS["fill_"] = fill_
 R.FUNCTIONS["zero_"] = zero_
+
+
+# --- complex parts ---------------------------------------------------------------------------
+
+CONJ = register(Op("conj", lambda xp, x: xp.conj(x), lambda c, g: (g.conj(),), R.same, save=""))
+
+
+@export(names=("conj", "conj_physical", "resolve_conj"))
+def conj(input):
+    check_tensor("conj", input)
+    if not input.dtype.is_complex:
+        return input
+    return dispatch(CONJ, (input,))
+
+
+@export(names=("resolve_neg",))
+def resolve_neg(input):
+    return input
+
+
+def _real_fwd(xp, x):
+    return xp.real(x)
+
+
+REAL = register(
+    Op("real", _real_fwd, lambda c, g: (g,), R.to_real, save="", view=False, upcast_half=False)
+)
+IMAG = register(
+    Op("imag", lambda xp, x: xp.imag(x), lambda c, g: (g * 1j,), R.to_real, save="",
+       upcast_half=False)  # fmt: skip
+)
+
+
+@export
+def real(input):
+    if not input.dtype.is_complex:
+        return input
+    return dispatch(REAL, (input,))
+
+
+@export
+def imag(input):
+    if not input.dtype.is_complex:
+        raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+    return dispatch(IMAG, (input,))
+
+
+def _is_conj(self):
+    return False
+
+
+METHODS["is_conj"] = _is_conj
+METHODS["is_neg"] = _is_conj

@@ -1,0 +1,1 @@
+"""Op-table rows, one module per op family; each defines OPS."""
