@@ -1,0 +1,1 @@
+"""Implementation of ``ember.nn.functional``, one module per concept."""

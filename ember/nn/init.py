@@ -1,0 +1,3 @@
+"""``ember.nn.init``."""
+
+from __future__ import annotations

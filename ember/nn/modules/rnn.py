@@ -1,0 +1,5 @@
+"""nn modules: rnn."""
+
+from __future__ import annotations
+
+__all__: list[str] = []
