@@ -8,6 +8,8 @@ import warnings
 
 from .._tensor import Tensor
 from . import elementwise, linalg, movement, random, reduce  # noqa: F401  (the families)
+from . import nn_loss  # noqa: F401
+from . import indexing  # noqa: F401
 from ._registry import FUNCTIONS, METHODS, REGISTRY, Op  # noqa: F401
 from .operators import OPERATORS
 
