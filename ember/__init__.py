@@ -5,34 +5,15 @@ NumPy (and CuPy on CUDA devices), with PyTorch's API, dtypes, printing and
 errors.
 """
 
-from . import _config
-from ._dtype import (
-    bfloat16,
-    bool_ as bool,  # noqa: A004  (torch.bool)
-    can_cast,
-    complex64,
-    complex128,
-    dtype,
-    finfo,
-    float16,
-    float32,
-    float64,
-    get_default_dtype,
-    iinfo,
-    int8,
-    int16,
-    int32,
-    int64,
-    promote_types,
-    result_type,
-    set_default_dtype,
-    uint8,
+from . import _config, _ops, autograd, cuda, random
+from ._autograd.grad_mode import (
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    is_inference_mode_enabled,
+    no_grad,
+    set_grad_enabled,
 )
-from ._device import device
-from ._storage import UntypedStorage
-from ._tensor import Size, Tensor, is_tensor
-from . import _ops
-from ._ops import FUNCTIONS as _FUNCTIONS
 from ._creation import (
     arange,
     as_tensor,
@@ -52,16 +33,36 @@ from ._creation import (
     zeros,
     zeros_like,
 )
-from ._autograd.grad_mode import (
-    enable_grad,
-    inference_mode,
-    is_grad_enabled,
-    is_inference_mode_enabled,
-    no_grad,
-    set_grad_enabled,
+from ._device import device
+from ._dtype import (
+    bfloat16,
+    can_cast,
+    complex64,
+    complex128,
+    dtype,
+    finfo,
+    float16,
+    float32,
+    float64,
+    get_default_dtype,
+    iinfo,
+    int8,
+    int16,
+    int32,
+    int64,
+    promote_types,
+    result_type,
+    set_default_dtype,
+    uint8,
 )
-from . import autograd, cuda
+from ._dtype import (
+    bool_ as bool,  # noqa: A004  (torch.bool)
+)
 from ._generator import Generator
+from ._ops import FUNCTIONS as _FUNCTIONS
+from ._storage import UntypedStorage
+from ._tensor import Size, Tensor, is_tensor
+from ._tensor_str import get_printoptions, printoptions, set_printoptions
 from .random import (
     default_generator,
     fork_rng,
@@ -71,8 +72,6 @@ from .random import (
     seed,
     set_rng_state,
 )
-from . import random
-from ._tensor_str import get_printoptions, printoptions, set_printoptions
 
 globals().update(_FUNCTIONS)
 

@@ -58,8 +58,15 @@ def tensor_to(t, *args, **kwargs):
     out = t
     if dtype is not None and dtype is not t.dtype:
         out = cast(out, dtype)
-    if device is not None and device.type != t.device.type or (
-        device is not None and device.type == "cuda" and device != t.device and device.index is not None
+    if (
+        device is not None
+        and device.type != t.device.type
+        or (
+            device is not None
+            and device.type == "cuda"
+            and device != t.device
+            and device.index is not None
+        )
     ):
         out = to_device(out, device)
     if copy and out is t:
@@ -68,8 +75,8 @@ def tensor_to(t, *args, **kwargs):
 
 
 def to_device(t, device):
-    from ._ops.movement import TO_DEVICE_OP
     from ._dispatch import dispatch
+    from ._ops.movement import TO_DEVICE_OP
 
     return dispatch(TO_DEVICE_OP, (t,), {"device": device})
 

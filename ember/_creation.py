@@ -87,9 +87,13 @@ def _check_ragged(data, depth=0):
         n = len(first)
         for x in data:
             if not isinstance(x, (list, tuple)):
-                raise ValueError(f"expected sequence of length {n} at dim {depth + 1} (got {type(x).__name__})")
+                raise ValueError(
+                    f"expected sequence of length {n} at dim {depth + 1} (got {type(x).__name__})"
+                )
             if len(x) != n:
-                raise ValueError(f"expected sequence of length {n} at dim {depth + 1} (got {len(x)})")
+                raise ValueError(
+                    f"expected sequence of length {n} at dim {depth + 1} (got {len(x)})"
+                )
         for x in data:
             _check_ragged(x, depth + 1)
 
@@ -178,8 +182,10 @@ def _factory(name, fill):
         if kw:
             raise TypeError(f"{name}() got an unexpected keyword argument '{next(iter(kw))}'")
         shape = _size_args(size, name)
-        dt = D.as_dtype(dtype) if dtype is not None else (
-            out.dtype if out is not None else D.get_default_dtype()
+        dt = (
+            D.as_dtype(dtype)
+            if dtype is not None
+            else (out.dtype if out is not None else D.get_default_dtype())
         )
         arr = fill(shape, dt.np)
         t = _finish(arr, dt, device, requires_grad)
@@ -265,9 +271,7 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
     else:
         dt = D.as_dtype(dtype)
     if (end - start) / step < 0:
-        raise RuntimeError(
-            "upper bound and larger bound inconsistent with step sign"
-        )
+        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
     n = max(0, math.ceil((end - start) / step))
     if dt.category >= D.FLOAT:
         arr = (start + np.arange(n, dtype=np.float64) * step).astype(dt.np)

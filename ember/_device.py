@@ -6,7 +6,8 @@ _TYPES = ("cpu", "cuda", "meta")
 
 
 class device:
-    """A device, as ``torch.device``: ``device('cuda:1')``, ``device('cpu')``, ``device('cuda', 0)``."""
+    """A device, as ``torch.device``: ``device('cuda:1')``, ``device('cpu')``, ``device('cuda', 0)``.
+    """
 
     __slots__ = ("type", "index")
 
@@ -56,7 +57,9 @@ class device:
         return (device, (str(self),))
 
     def __enter__(self):
-        raise NotImplementedError("ember.device as a context manager (default device) is not supported")
+        raise NotImplementedError(
+            "ember.device as a context manager (default device) is not supported"
+        )
 
     def __exit__(self, *exc):
         return False

@@ -119,9 +119,7 @@ def get_default_dtype() -> dtype:
 
 def set_default_dtype(d: dtype) -> None:
     if not isinstance(d, dtype) or d not in (float16, bfloat16, float32, float64):
-        raise TypeError(
-            "only floating-point types are supported as the default type, got " f"{d!r}"
-        )
+        raise TypeError(f"only floating-point types are supported as the default type, got {d!r}")
     _config.state.default_dtype = d
 
 
@@ -255,7 +253,7 @@ class finfo:
         self.min = float(info.min)
         self.tiny = float(info.tiny)
         self.smallest_normal = self.tiny
-        self.resolution = float(info.resolution)
+        self.resolution = float(f"1e-{int(-np.log10(self.eps))}")
 
     def __repr__(self) -> str:
         return (

@@ -63,4 +63,6 @@ class UntypedStorage:
 
     def __repr__(self) -> str:
         body = "\n".join(f" {v}" for v in self._array.tolist())
-        return f"{body}\n[torch.storage.UntypedStorage(device={self.device}) of size {self.nbytes()}]"
+        return (
+            f"{body}\n[torch.storage.UntypedStorage(device={self.device}) of size {self.nbytes()}]"
+        )

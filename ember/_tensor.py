@@ -252,7 +252,9 @@ class Tensor:
         return a.tolist()
 
     def _host(self):
-        return self._data if self._device.type == "cpu" else _backend.to_device(self._data, _dev.CPU)
+        return (
+            self._data if self._device.type == "cpu" else _backend.to_device(self._data, _dev.CPU)
+        )
 
     def item(self):
         if self._data.size != 1:
@@ -280,7 +282,7 @@ class Tensor:
     def __bool__(self) -> bool:
         if self._data.size != 1:
             raise RuntimeError(
-                f"Boolean value of Tensor with more than one value is ambiguous"
+                "Boolean value of Tensor with more than one value is ambiguous"
                 if self._data.size
                 else "Boolean value of Tensor with no values is ambiguous"
             )
@@ -361,7 +363,9 @@ class Tensor:
     def grad(self, value):
         if value is not None:
             if not isinstance(value, Tensor):
-                raise TypeError(f"assigned grad expected to be a Tensor or None but got {type(value).__name__}")
+                raise TypeError(
+                    f"assigned grad expected to be a Tensor or None but got {type(value).__name__}"
+                )
             if value._dtype is not self._dtype:
                 raise RuntimeError("assigned grad has data of a different type")
             if value._data.shape != self._data.shape:
@@ -393,9 +397,7 @@ class Tensor:
 
     def detach_(self):
         if self._base is not None and self._base.requires_grad:
-            raise RuntimeError(
-                "Can't detach views in-place. Use detach() instead."
-            )
+            raise RuntimeError("Can't detach views in-place. Use detach() instead.")
         self.grad_fn = None
         self._requires_grad = False
         return self

@@ -77,11 +77,15 @@ def test_gradients_match_torch(op, dtype):
             continue
         cots = [rng.standard_normal(tuple(t.shape)) for t in touts]
         tgs = torch.autograd.grad(
-            touts, tl, [torch.tensor(c, dtype=t.dtype) for c, t in zip(cots, touts)],
+            touts,
+            tl,
+            [torch.tensor(c, dtype=t.dtype) for c, t in zip(cots, touts)],
             allow_unused=True,
         )
         egs = ember.autograd.grad(
-            eouts, el, [ember.tensor(c, dtype=e.dtype) for c, e in zip(cots, eouts)],
+            eouts,
+            el,
+            [ember.tensor(c, dtype=e.dtype) for c, e in zip(cots, eouts)],
             allow_unused=True,
         )
         for i, (eg, tg) in enumerate(zip(egs, tgs)):

@@ -43,7 +43,7 @@ def _copy_slices_backward(ctx, g):
 
 
 COPY_SLICES = Op("copy_slices", forward=None, backward=_copy_slices_backward,
-                 grad_name="CopySlices")  # fmt: skip
+                 grad_name="torch::autograd::CopySlices")  # fmt: skip
 
 
 def rebase_view(view, res):

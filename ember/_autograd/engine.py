@@ -55,9 +55,7 @@ def _make_root_grads(outputs, grad_outputs, create_graph):
                 )
             g = ones_like(t)
         elif not isinstance(g, Tensor):
-            raise TypeError(
-                f"gradients can be either Tensors or None, but got {type(g).__name__}"
-            )
+            raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
         elif g.shape != t.shape:
             raise RuntimeError(
                 f"Mismatch in shape: grad_output[{i}] has a shape of {_shape_str(g.shape)} and "
@@ -155,7 +153,7 @@ def grad(
         targets.append(t._edge())
     result = _run(edges, grads, retain_graph, create_graph, targets, accumulate=False)
     out = []
-    for i, (t, g) in enumerate(zip(inputs, result)):
+    for t, g in zip(inputs, result):
         if g is None:
             if materialize_grads:
                 from .._creation import zeros_like
@@ -332,8 +330,10 @@ def _apply(node, grads):
                 outs = tuple(r)
     if C.local.anomaly and C.local.anomaly_check_nan:
         for i, g in enumerate(outs):
-            if g is not None and g._dtype.category >= 2 and bool(g.isnan().any()):
-                raise RuntimeError(f"Function '{node.name()}' returned nan values in its {i}th output.")
+            if g is not None and g._dtype.category >= 2 and _has_nan(g):
+                raise RuntimeError(
+                    f"Function '{node.name()}' returned nan values in its {i}th output."
+                )
     return outs
 
 
@@ -399,7 +399,12 @@ def _accumulate(var, g, create_graph, stored):
             var._grad = g
         else:
             key = id(root_array(g._data))
-            if key in stored or g._base is not None or g._requires_grad or not g._data.flags.writeable:
+            if (
+                key in stored
+                or g._base is not None
+                or g._requires_grad
+                or not g._data.flags.writeable
+            ):
                 g = g.detach().clone()
             else:
                 g = g.detach()
@@ -417,3 +422,9 @@ def _accumulate(var, g, create_graph, stored):
     if var._post_hooks:
         for fn in list(var._post_hooks):
             fn(var)
+
+
+def _has_nan(g):
+    import numpy as np
+
+    return bool(np.isnan(g._host()).any())

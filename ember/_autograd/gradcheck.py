@@ -26,7 +26,16 @@ def _numerical_jacobian(fn, inputs, diff_idx, eps):
 
     with no_grad():
         outs0 = _flat_outputs(fn, inputs)
-        jac = [[np.zeros((o.numel(), inputs[i].numel()), dtype=o._data.dtype if o.is_complex() else np.float64) for i in diff_idx] for o in outs0]
+        jac = [
+            [
+                np.zeros(
+                    (o.numel(), inputs[i].numel()),
+                    dtype=o._data.dtype if o.is_complex() else np.float64,
+                )
+                for i in diff_idx
+            ]
+            for o in outs0
+        ]
         for col, i in enumerate(diff_idx):
             x = inputs[i]
             flat = x._data.reshape(-1) if x._data.flags.c_contiguous else None
@@ -35,9 +44,19 @@ def _numerical_jacobian(fn, inputs, diff_idx, eps):
             for j in range(flat.size):
                 orig = flat[j]
                 flat[j] = orig + eps
-                plus = [o._data.astype(np.complex128 if o.is_complex() else np.float64).reshape(-1).copy() for o in _flat_outputs(fn, inputs)]
+                plus = [
+                    o._data.astype(np.complex128 if o.is_complex() else np.float64)
+                    .reshape(-1)
+                    .copy()
+                    for o in _flat_outputs(fn, inputs)
+                ]
                 flat[j] = orig - eps
-                minus = [o._data.astype(np.complex128 if o.is_complex() else np.float64).reshape(-1).copy() for o in _flat_outputs(fn, inputs)]
+                minus = [
+                    o._data.astype(np.complex128 if o.is_complex() else np.float64)
+                    .reshape(-1)
+                    .copy()
+                    for o in _flat_outputs(fn, inputs)
+                ]
                 flat[j] = orig
                 for k in range(len(outs0)):
                     jac[k][col][:, j] = (plus[k] - minus[k]) / (2 * eps)
@@ -45,8 +64,8 @@ def _numerical_jacobian(fn, inputs, diff_idx, eps):
 
 
 def _analytical_jacobian(fn, inputs, diff_idx):
-    from .engine import grad as autograd_grad
     from .._creation import zeros_like
+    from .engine import grad as autograd_grad
 
     outs = _flat_outputs(fn, inputs)
     jac = []
@@ -106,16 +125,15 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
                   check_batched_grad=False, check_fwd_over_rev=False, check_rev_over_rev=True,
                   fast_mode=False, masked=False) -> bool:  # fmt: skip
     """gradcheck applied to the gradients of ``func`` (second derivatives)."""
-    from .engine import grad as autograd_grad
     from .._creation import tensor
+    from .engine import grad as autograd_grad
 
     inputs = _as_tuple(inputs)
     outs = _flat_outputs(func, inputs)
     if grad_outputs is None:
         rng = np.random.default_rng(0)
         grad_outputs = tuple(
-            tensor(rng.standard_normal(o.shape), dtype=o.dtype, requires_grad=True)
-            for o in outs
+            tensor(rng.standard_normal(o.shape), dtype=o.dtype, requires_grad=True) for o in outs
         )
     grad_outputs = _as_tuple(grad_outputs)
     n_in = len(inputs)

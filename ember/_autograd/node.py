@@ -81,7 +81,7 @@ class Node:
         if self._freed:
             raise RuntimeError(FREED_MSG)
         saved = self._saved
-        for i, (a, v) in enumerate(zip(saved, self._versions)):
+        for a, v in zip(saved, self._versions):
             if v is not None and a._vc[0] != v:
                 raise RuntimeError(
                     "one of the variables needed for gradient computation has been modified by "
@@ -148,7 +148,7 @@ class Node:
         return self.apply(grads)
 
     def __repr__(self) -> str:
-        return f"<{self.name()} object at {hex(id(self))}>"
+        return f"<{self.name().split('::')[-1]} object at {hex(id(self))}>"
 
 
 class AccumulateGrad:

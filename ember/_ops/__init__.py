@@ -7,9 +7,17 @@ to ``Tensor``; ``ember`` re-exports the functions.
 import warnings
 
 from .._tensor import Tensor
-from . import elementwise, linalg, movement, random, reduce  # noqa: F401  (the families)
-from . import nn_loss  # noqa: F401
-from . import indexing  # noqa: F401
+from . import (  # noqa: F401
+    elementwise,
+    indexing,  # noqa: F401
+    linalg,
+    linalg_norms,
+    movement,
+    nn_loss,  # noqa: F401
+    random,
+    reduce,
+    reduce_scan,  # noqa: F401
+)
 from ._registry import FUNCTIONS, METHODS, REGISTRY, Op  # noqa: F401
 from .operators import OPERATORS
 

@@ -22,8 +22,7 @@ def is_scalar(x) -> bool:
 def check_tensor(opname, x, arg="input", pos=1):
     if not isinstance(x, Tensor):
         raise TypeError(
-            f"{opname}(): argument '{arg}' (position {pos}) must be Tensor, not "
-            f"{type(x).__name__}"
+            f"{opname}(): argument '{arg}' (position {pos}) must be Tensor, not {type(x).__name__}"
         )
 
 

@@ -223,7 +223,9 @@ def _T(self):
 
 def _mT(self):
     if self.ndim < 2:
-        raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor.")
+        raise RuntimeError(
+            "tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor."
+        )
     return transpose(self, -2, -1)
 
 
@@ -312,7 +314,8 @@ def expand(self, *sizes, implicit=False):
     shape = tuple(self.shape)
     if len(sizes) < len(shape):
         raise RuntimeError(
-            f"expand(torch.{_tname(self)}{{[{', '.join(map(str, shape))}]}}, size=[{', '.join(map(str, sizes))}]): "
+            f"expand(torch.{_tname(self)}{{[{', '.join(map(str, shape))}]}}, "
+            f"size=[{', '.join(map(str, sizes))}]): "
             "the number of sizes provided "
             f"({len(sizes)}) must be greater or equal to the number of dimensions in the tensor "
             f"({len(shape)})"
@@ -444,6 +447,12 @@ def _to_device_bwd(c, g):
 
 
 TO_DEVICE_OP = register(
-    Op("_to_device", _to_device_fwd, _to_device_bwd, R.same, upcast_half=False,
-       grad_name="ToCopyBackward0")  # fmt: skip
+    Op(
+        "_to_device",
+        _to_device_fwd,
+        _to_device_bwd,
+        R.same,
+        upcast_half=False,
+        grad_name="ToCopyBackward0",
+    )  # fmt: skip
 )

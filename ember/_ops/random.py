@@ -24,7 +24,7 @@ def _float_dtype(dtype, name):
     dt = D.as_dtype(dtype) if dtype is not None else D.get_default_dtype()
     if dt.category != D.FLOAT:
         kind = "complex" if dt.category == D.COMPLEX else _word(dt)
-        raise RuntimeError(f'"{name}" not implemented for \'{kind}\'')
+        raise RuntimeError(f"\"{name}\" not implemented for '{kind}'")
     return dt
 
 
@@ -153,7 +153,7 @@ def bernoulli(input, p=None, *, generator=None, out=None):
         probs = input.detach()._data
         if input.dtype.category != D.FLOAT:
             raise RuntimeError(
-                f'"bernoulli_tensor_cpu_p_" not implemented for \'{_word(input.dtype)}\''
+                f"\"bernoulli_tensor_cpu_p_\" not implemented for '{_word(input.dtype)}'"
             )
         if probs.size and ((probs < 0).any() or (probs > 1).any()):
             raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.")
@@ -170,7 +170,9 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
         raise RuntimeError("multinomial only supports floating-point dtypes for input")
     n_cat = input.shape[-1]
     if not replacement and num_samples > n_cat:
-        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
+        raise RuntimeError(
+            "cannot sample n_sample > prob_dist.size(-1) samples without replacement"
+        )
     probs = input.detach()._data
     if (probs < 0).any() or not np.isfinite(probs).all():
         raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
