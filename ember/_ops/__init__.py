@@ -17,6 +17,7 @@ from . import (  # noqa: F401
     random,
     reduce,
     reduce_scan,  # noqa: F401
+    sort,  # noqa: F401
 )
 from ._registry import FUNCTIONS, METHODS, REGISTRY, Op  # noqa: F401
 from .operators import OPERATORS

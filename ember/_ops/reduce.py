@@ -713,7 +713,9 @@ NORM = register(Op("norm", _norm_fwd, _norm_bwd, _norm_rule, "io",
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
     check_tensor("norm", input)
     if p == "nuc":
-        raise NotImplementedError("norm(p='nuc') (the nuclear norm) is not implemented in ember")
+        from .linalg_norms import matrix_norm
+
+        return matrix_norm(input, "nuc", (-2, -1) if dim is None else dim, keepdim, out=out)
     if p == "fro" or p is None:
         p = 2.0
     if isinstance(p, str):
