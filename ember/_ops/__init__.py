@@ -13,6 +13,8 @@ from . import (  # noqa: F401
     linalg,
     linalg_norms,
     movement,
+    nn,  # noqa: F401
+    nn_conv,  # noqa: F401
     nn_loss,  # noqa: F401
     random,
     reduce,

@@ -1,0 +1,252 @@
+"""Convolution primitives: forward, transposed (input gradient) and weight gradient.
+
+NOTE [ convolution as three bilinear ops ]
+``convolution(x, w)`` is linear in each argument, and so are its two gradients:
+``conv_transpose(g, w)`` (the input gradient, and ConvTranspose's forward) and
+``conv_weight(x, g)`` (the weight gradient). Each op's gradients are the other
+two, so backward formulas call these ops and gradients of gradients work.
+
+All three run as a few BLAS calls over a strided window view of the padded
+input (no loops over pixels or the batch): the forward contracts the window
+view with the weight in one ``einsum`` (measured fastest in NumPy,
+specs/dependencies.md §6); the transposed op is one batched GEMM into columns
+followed by a scatter-add per kernel offset (col2im); the weight gradient is one
+``einsum`` of the window view with the output gradient. Groups loop over groups.
+
+Padding is per spatial dim ``(lo, hi)``, either may be negative (a crop), so
+'same' padding and the exact inverse shapes of the gradients need no special case.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ._helpers import dispatch
+from ._registry import Op, register
+
+_LET = "defghijklmpqrstuvwxyz"
+
+
+def pad_zero(xp, x, pads):
+    """``x`` zero-padded on its trailing ``len(pads)`` dims by ``(lo, hi)`` (negative: crop)."""
+    nd = len(pads)
+    if all(lo == 0 and hi == 0 for lo, hi in pads):
+        return x
+    lead = x.ndim - nd
+    crop = [slice(None)] * lead
+    grow = [(0, 0)] * lead
+    for (lo, hi), n in zip(pads, x.shape[lead:]):
+        crop.append(slice(max(-lo, 0), n - max(-hi, 0)))
+        grow.append((max(lo, 0), max(hi, 0)))
+    x = x[tuple(crop)]
+    if any(g != (0, 0) for g in grow):
+        out = xp.zeros(tuple(n + a + b for n, (a, b) in zip(x.shape, grow)), dtype=x.dtype)
+        out[tuple(slice(a, a + n) for n, (a, _) in zip(x.shape, grow))] = x
+        x = out
+    return x
+
+
+def windows(xp, x, ksize, stride, dilation, out=None):
+    """A view (N, C, *out, *k) of the sliding windows of the (padded) input."""
+    nd = len(ksize)
+    sp = x.shape[2:]
+    if out is None:
+        out = tuple(
+            (s - d * (k - 1) - 1) // st + 1 for s, k, st, d in zip(sp, ksize, stride, dilation)
+        )
+    st = x.strides
+    shape = x.shape[:2] + tuple(out) + tuple(ksize)
+    strides = st[:2] + tuple(st[2 + i] * stride[i] for i in range(nd))
+    strides += tuple(st[2 + i] * dilation[i] for i in range(nd))
+    return xp.lib.stride_tricks.as_strided(x, shape, strides, writeable=False)
+
+
+def _subs(nd):
+    o = _LET[:nd]
+    k = _LET[nd : 2 * nd]
+    return o, k
+
+
+def _conv_fwd(xp, x, w, b=None, stride=(1,), padding=((0, 0),), dilation=(1,), groups=1):
+    nd = w.ndim - 2
+    ksize = w.shape[2:]
+    xpad = pad_zero(xp, x, padding)
+    win = windows(xp, xpad, ksize, stride, dilation)
+    o, k = _subs(nd)
+    n, c = x.shape[:2]
+    out_sp = win.shape[2 : 2 + nd]
+    if groups == 1:
+        y = xp.einsum(f"nc{o}{k},ac{k}->na{o}", win, w, optimize=True)
+    else:
+        og = w.shape[0] // groups
+        cg = c // groups
+        y = xp.empty((n, w.shape[0]) + tuple(out_sp), dtype=np.result_type(x, w))
+        for g in range(groups):
+            y[:, g * og : (g + 1) * og] = xp.einsum(
+                f"nc{o}{k},ac{k}->na{o}", win[:, g * cg : (g + 1) * cg],
+                w[g * og : (g + 1) * og], optimize=True,
+            )  # fmt: skip
+    y = xp.ascontiguousarray(y)
+    if b is not None:
+        y += b.reshape((1, -1) + (1,) * nd)
+    return y
+
+
+def col2im(xp, cols, out_sp, stride, dilation, lo):
+    """Scatter-add columns (N, C, *k, *L) into an image (N, C, *out_sp), cropping ``lo``."""
+    nd = len(out_sp)
+    n, c = cols.shape[:2]
+    ksize = cols.shape[2 : 2 + nd]
+    ins = cols.shape[2 + nd :]
+    full = [max((i - 1) * s + d * (k - 1) + 1, l + o)
+            for i, s, d, k, l, o in zip(ins, stride, dilation, ksize, lo, out_sp)]  # fmt: skip
+    img = xp.zeros((n, c) + tuple(full), dtype=cols.dtype)
+    for kk in np.ndindex(*ksize):
+        sl = tuple(slice(kd * d, kd * d + (i - 1) * s + 1, s)
+                   for kd, d, i, s in zip(kk, dilation, ins, stride))  # fmt: skip
+        img[(slice(None), slice(None)) + sl] += cols[(slice(None), slice(None)) + kk]
+    crop = tuple(slice(l, l + o) for l, o in zip(lo, out_sp))
+    res = img[(slice(None), slice(None)) + crop]
+    if res.shape[2:] != tuple(out_sp):  # negative lo: grow on the left
+        res = pad_zero(xp, res, [(max(-l, 0), o - r - max(-l, 0))
+                                 for l, o, r in zip(lo, out_sp, res.shape[2:])])  # fmt: skip
+    return res
+
+
+def _convt_fwd(xp, g, w, b=None, stride=(1,), lo=(0,), out_size=(1,), dilation=(1,), groups=1):
+    """y (N, w.shape[1]*groups, *out_size) = the transpose of convolution applied to g."""
+    nd = w.ndim - 2
+    ksize = w.shape[2:]
+    n = g.shape[0]
+    ins = g.shape[2:]
+    p = math.prod(ins)
+    og = w.shape[0] // groups
+    cg = w.shape[1]
+    kk = math.prod(ksize)
+    gr = g.reshape(n, groups, og, p)
+    wr = w.reshape(groups, og, cg * kk).transpose(0, 2, 1)  # (G, Cg*K, Og)
+    cols = xp.matmul(wr, gr)  # (N, G, Cg*K, P)
+    cols = cols.reshape((n, groups * cg) + tuple(ksize) + tuple(ins))
+    y = col2im(xp, cols, out_size, stride, dilation, lo)
+    y = xp.ascontiguousarray(y)
+    if b is not None:
+        y += b.reshape((1, -1) + (1,) * nd)
+    return y
+
+
+def _convw_fwd(xp, x, g, stride=(1,), padding=((0, 0),), dilation=(1,), groups=1, ksize=(1,)):
+    nd = len(ksize)
+    xpad = pad_zero(xp, x, padding)
+    win = windows(xp, xpad, ksize, stride, dilation, out=g.shape[2:])
+    o, k = _subs(nd)
+    if groups == 1:
+        return xp.einsum(f"nc{o}{k},na{o}->ac{k}", win, g, optimize=True)
+    cg = x.shape[1] // groups
+    og = g.shape[1] // groups
+    parts = [xp.einsum(f"nc{o}{k},na{o}->ac{k}", win[:, i * cg : (i + 1) * cg],
+                       g[:, i * og : (i + 1) * og], optimize=True)
+             for i in range(groups)]  # fmt: skip
+    return xp.concatenate(parts, axis=0)
+
+
+def _same_float(args, attrs):
+    dt = args[0].dtype
+    return dt, dt
+
+
+def _spatial_sum_dims(nd):
+    return [0] + list(range(2, 2 + nd))
+
+
+def _bias_grad(c, g, nd):
+    if len(c.next_edges) > 2 and c.next_edges[2] is not None:
+        return g.sum(_spatial_sum_dims(nd))
+    return None
+
+
+def _transpose_hi(in_sp, out_sp, lo, ksize, stride, dilation):
+    """The right padding that makes convolution map ``out_sp`` back to exactly ``in_sp``."""
+    z = zip(in_sp, out_sp, lo, ksize, stride, dilation)
+    return tuple((i - 1) * s + d * (k - 1) + 1 - o - low for i, o, low, k, s, d in z)
+
+
+def _conv_bwd(c, g):
+    x, w = c.inputs[0], c.inputs[1]
+    a = c.attrs
+    lo = tuple(p[0] for p in a["padding"])
+    gx = gw = None
+    if c.next_edges[0] is not None:
+        gx = conv_transpose_op(g, w, None, a["stride"], lo, tuple(x.shape[2:]), a["dilation"],
+                               a["groups"])  # fmt: skip
+    if c.next_edges[1] is not None:
+        gw = conv_weight_op(x, g, a["stride"], a["padding"], a["dilation"], a["groups"],
+                            tuple(w.shape[2:]))  # fmt: skip
+    res = (gx, gw)
+    if len(c.next_edges) > 2:
+        res += (_bias_grad(c, g, w.ndim - 2),)
+    return res
+
+
+def _convt_bwd(c, g):
+    x, w = c.inputs[0], c.inputs[1]
+    a = c.attrs
+    ksize = tuple(w.shape[2:])
+    hi = _transpose_hi(x.shape[2:], g.shape[2:], a["lo"], ksize, a["stride"], a["dilation"])
+    pads = tuple(zip(a["lo"], hi))
+    gx = gw = None
+    if c.next_edges[0] is not None:
+        gx = conv_op(g, w, None, a["stride"], pads, a["dilation"], a["groups"])
+    if c.next_edges[1] is not None:
+        gw = conv_weight_op(g, x, a["stride"], pads, a["dilation"], a["groups"], ksize)
+    res = (gx, gw)
+    if len(c.next_edges) > 2:
+        res += (_bias_grad(c, g, w.ndim - 2),)
+    return res
+
+
+def _convw_bwd(c, gg):
+    x, g = c.inputs
+    a = c.attrs
+    lo = tuple(p[0] for p in a["padding"])
+    gx = gg_ = None
+    if c.next_edges[0] is not None:
+        gx = conv_transpose_op(g, gg, None, a["stride"], lo, tuple(x.shape[2:]), a["dilation"],
+                               a["groups"])  # fmt: skip
+    if c.next_edges[1] is not None:
+        gg_ = conv_op(x, gg, None, a["stride"], a["padding"], a["dilation"], a["groups"])
+    return gx, gg_
+
+
+CONV = register(Op("convolution", _conv_fwd, _conv_bwd, _same_float, save="i",
+                   grad_name="ConvolutionBackward0"))  # fmt: skip
+CONV_T = register(Op("conv_transpose", _convt_fwd, _convt_bwd, _same_float, save="i",
+                     grad_name="ConvolutionBackward0"))  # fmt: skip
+CONV_W = register(Op("conv_weight", _convw_fwd, _convw_bwd, _same_float, save="i",
+                     grad_name="ConvolutionBackwardBackward0"))  # fmt: skip
+
+
+def _args(x, w, b):
+    return (x, w) if b is None else (x, w, b)
+
+
+def conv_op(x, w, b, stride, padding, dilation, groups):
+    """Cross-correlation; ``padding`` is ((lo, hi), ...) per spatial dim."""
+    attrs = {"stride": tuple(stride), "padding": tuple(tuple(p) for p in padding),
+             "dilation": tuple(dilation), "groups": int(groups)}  # fmt: skip
+    return dispatch(CONV, _args(x, w, b), attrs)
+
+
+def conv_transpose_op(x, w, b, stride, lo, out_size, dilation, groups):
+    """The transpose of ``conv_op`` (w: (C_in, C_out/groups, *k)), cropped by ``lo``."""
+    attrs = {"stride": tuple(stride), "lo": tuple(lo), "out_size": tuple(out_size),
+             "dilation": tuple(dilation), "groups": int(groups)}  # fmt: skip
+    return dispatch(CONV_T, _args(x, w, b), attrs)
+
+
+def conv_weight_op(x, g, stride, padding, dilation, groups, ksize):
+    """The gradient of ``conv_op`` with respect to its weight."""
+    attrs = {"stride": tuple(stride), "padding": tuple(tuple(p) for p in padding),
+             "dilation": tuple(dilation), "groups": int(groups), "ksize": tuple(ksize)}  # fmt: skip
+    return dispatch(CONV_W, (x, g), attrs)
