@@ -10,6 +10,8 @@ from .._tensor import Tensor
 from . import (  # noqa: F401
     elementwise,
     indexing,  # noqa: F401
+    joining,  # noqa: F401
+    rearrange,  # noqa: F401
     linalg,
     linalg_norms,
     movement,
@@ -19,6 +21,7 @@ from . import (  # noqa: F401
     random,
     reduce,
     reduce_scan,  # noqa: F401
+    scatter,  # noqa: F401
     sort,  # noqa: F401
 )
 from ._registry import FUNCTIONS, METHODS, REGISTRY, Op  # noqa: F401
