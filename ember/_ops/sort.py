@@ -45,8 +45,10 @@ def _sort_fwd(xp, x, dim=-1, descending=False, keepdim=True):
     return idx, xp.take_along_axis(x, idx, axis=dim)
 
 
-def _select_op(name, fwd, rule=_vi_rule):
-    return register(Op(name, fwd, select_backward, rule, "o", nout=2, grad_outputs=(1,)))
+def _select_op(name, fwd, grad_name="", rule=_vi_rule):
+    return register(
+        Op(name, fwd, select_backward, rule, "o", nout=2, grad_outputs=(1,), grad_name=grad_name)
+    )
 
 
 SORT = _select_op("sort", _sort_fwd)
@@ -402,7 +404,9 @@ def bincount(input, weights=None, minlength=0):
     check_tensor("bincount", input)
     if input.ndim != 1 or input.dtype.category != D.INT and input.dtype is not D.uint8:
         if input.dtype.is_floating_point or input.dtype is D.bool_:
-            raise RuntimeError(f"\"bincount_cpu\" not implemented for '{_word(input.dtype)}'")
+            raise NotImplementedError(
+                f"\"bincount_cpu\" not implemented for '{_word(input.dtype)}'"
+            )
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
     if minlength < 0:
         raise RuntimeError("minlength should be >= 0")
