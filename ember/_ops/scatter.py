@@ -49,8 +49,8 @@ INDEX_FILL = _put_op("index_fill")
 
 def _long_index(opname, index, argname="index"):
     check_tensor(opname, index, argname, 3)
-    if index.dtype is not D.int64:
-        raise RuntimeError(f"{opname}(): Expected dtype int64 for index")
+    if index.dtype not in (D.int64, D.int32):
+        raise RuntimeError(f"{opname}(): Expected dtype int32/int64 for index")
 
 
 def _grid_key(index, dim, size):
@@ -324,7 +324,12 @@ def _dim_index(opname, input, dim, index):
     size = input.shape[d] if input.ndim else 1
     arr = index._data.reshape(-1)
     if arr.size and (int(arr.max()) >= size or int(arr.min()) < -size):
-        raise IndexError("index out of range in self")
+        bad = int(arr.max()) if int(arr.max()) >= size else int(arr.min())
+        if opname.startswith("index_select"):
+            raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={size}")
+        exc = RuntimeError if opname.startswith("index_add") else IndexError
+        prefix = "index_copy_(): " if opname.startswith("index_copy") else ""
+        raise exc(f"{prefix}index {bad} is out of bounds for dimension {d} with size {size}")
     return d, (None,) * d + (np.array(arr, copy=True),)
 
 
@@ -471,8 +476,16 @@ def _check_mask(opname, mask):
         )
 
 
+def _check_range(value, dt):
+    if dt.category == D.INT and is_scalar(value) and not isinstance(value, bool):
+        info = np.iinfo(dt.np)
+        if not info.min <= value <= info.max:
+            raise RuntimeError(f"value cannot be converted to type {dt.np.name}_t without overflow")
+
+
 def _mf_value(opname, input, value):
     v = _fill_value(opname, value)
+    _check_range(v, input.dtype)
     if isinstance(v, Tensor) and v.dtype is not input.dtype:
         v = v.to(input.dtype)
     return v
