@@ -126,3 +126,4 @@ def typename(obj) -> str:
 
 __version__ = "2.13.0+ember"
 from . import optim  # noqa: E402
+from . import linalg  # noqa: E402

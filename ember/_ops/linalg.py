@@ -644,7 +644,19 @@ def _einsum_bwd(c, g):
     return tuple(grads)
 
 
-EINSUM = register(Op("einsum", _einsum_fwd, _einsum_bwd, _same_dtype_rule, "i"))
+def _einsum_rule(args, attrs):
+    dt, _ = _same_dtype_rule(args, attrs)
+    # PyTorch first sums away labels that only one operand has, and sums promote integers
+    if dt.category < D.FLOAT:
+        ins, out = attrs["ins"], attrs["out"]
+        for i, labels in enumerate(ins):
+            others = set(out).union(*(ins[j] for j in range(len(ins)) if j != i))
+            if any(lab not in others for lab in labels):
+                return D.int64, D.int64
+    return dt, dt
+
+
+EINSUM = register(Op("einsum", _einsum_fwd, _einsum_bwd, _einsum_rule, "i"))
 
 
 def _einsum_rule_check(ops):
@@ -687,18 +699,11 @@ def _cross3(a, b, d):
 
 
 def _take(t, d, k):
-    """``t`` indexed at ``k`` along ``d`` keeping the dim (a product with a one-hot vector)."""
-    n = t.shape[d]
-    sel = np.zeros(n, dtype=t.dtype.np)
-    sel[k] = 1
-    shape = [1] * t.ndim
-    shape[d] = n
-    onehot = Tensor._make(sel.reshape(shape), t.dtype, t.device)
-    return (t * onehot).sum(d, keepdim=True)
+    return t.narrow(d, k, 1)
 
 
 def _concat(parts, d):
-    """Stack keepdim slices along ``d`` (sums of products with one-hot vectors)."""
+    """Join keepdim slices along ``d`` (sums of products with one-hot vectors keep the dtype)."""
     n = len(parts)
     out = None
     for k, p in enumerate(parts):
@@ -768,4 +773,4 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
 
 
 # the rest of the family registers on import of this module
-from . import linalg_norms  # noqa: E402, F401
+from . import linalg_decomp, linalg_norms  # noqa: E402, F401
