@@ -1,4 +1,9 @@
-"""Elementwise ops: unary math, binary arithmetic, comparisons, logic, where, clamp."""
+"""Elementwise ops, unary: math, rounding, predicates; and where, clamp, copy, fill, complex parts.
+
+Binary arithmetic, comparisons and logic live in ``elementwise_binary``; the
+special functions (erf, lgamma, digamma, ...) in ``elementwise_special``. The
+factories here (``unary``, ``reject``) are shared by all three.
+"""
 
 from __future__ import annotations
 
@@ -10,88 +15,102 @@ from .. import _dtype as D
 from . import _registry as R
 from ._helpers import (
     Tensor,
-    check_operand,
     check_tensor,
     dispatch,
     dispatch_inplace,
     handle_out,
-    is_scalar,
     needs,
+    type_word,
 )
 from ._registry import METHODS, Op, export, register
 
-# --- unary -----------------------------------------------------------------------------------
+ALL_CATS = (D.BOOL, D.INT, D.FLOAT, D.COMPLEX)
+REAL_CATS = (D.BOOL, D.INT, D.FLOAT)
+NO_BOOL = (D.INT, D.FLOAT, D.COMPLEX)
+NO_BOOL_REAL = (D.INT, D.FLOAT)
+FLOATING = (D.FLOAT, D.COMPLEX)
 
 
-def _unary(name, fwd, bwd=None, rule=R.float_same, save="i", inplace=True):
+def reject(name, cats, *tensors, kernel=None):
+    """PyTorch's "not implemented for 'Long'" error for a dtype the kernel lacks."""
+    for t in tensors:
+        if isinstance(t, Tensor) and t._dtype.category not in cats:
+            raise NotImplementedError(
+                f"\"{kernel or name + '_cpu'}\" not implemented for '{type_word(t._dtype)}'"
+            )
+
+
+def zeros_like(g):
+    from .._creation import zeros_like as zl
+
+    return zl(g)
+
+
+def float_or_same(args, attrs):
+    """Integers and bools to the default float dtype; floats and complex stay."""
+    return R.float_same(args, attrs)
+
+
+def real_float(args, attrs):
+    """Floating result of a real-valued function (complex inputs give their real dtype)."""
+    cdt, odt = R.float_same(args, attrs)
+    return cdt, odt.to_real()
+
+
+def unary(
+    name,
+    fwd,
+    bwd=None,
+    rule=R.float_same,
+    save="i",
+    *,
+    cats=ALL_CATS,
+    kernel=None,
+    check=None,
+    aliases=(),
+    inplace=True,
+):
+    """Register a one-input op and bind ``ember.name``, ``Tensor.name`` and ``Tensor.name_``."""
     op = register(Op(name, fwd, bwd, rule, save))
 
     def fn(input, *, out=None):
         check_tensor(name, input)
+        reject(name, cats, input, kernel=kernel)
+        if check is not None:
+            check(input)
         return handle_out(out, dispatch(op, (input,)))
 
     def fn_(input):
+        reject(name, cats, input, kernel=kernel)
+        if check is not None:
+            check(input)
         return dispatch_inplace(op, (input,))
 
     fn.__name__ = name
     fn_.__name__ = name + "_"
-    export(fn, names=(name,))
+    export(fn, names=(name,) + aliases)
     if inplace:
-        export(fn_, names=(name + "_",))
+        export(fn_, names=tuple(n + "_" for n in (name,) + aliases))
     return op
 
 
-def _erf_np(x):
-    if x.dtype == np.float64:
-        return np.frompyfunc(math.erf, 1, 1)(x).astype(np.float64)
-    # float32 and narrower: Abramowitz & Stegun 7.1.26 refined; |error| < 1.2e-7 in float64.
-    z = np.abs(x).astype(np.float64)
-    t = 1.0 / (1.0 + 0.5 * z)
-    y = 1.0 - t * np.exp(
-        -z * z
-        - 1.26551223
-        + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (
-            0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))
-        )))))
-    )  # fmt: skip
-    return (np.sign(x) * y).astype(x.dtype)
+def _conj(x):
+    return x.conj() if isinstance(x, Tensor) and x.dtype.is_complex else x
 
 
-_unary("abs", lambda xp, x: xp.abs(x), lambda c, g: (g * c.inputs[0].sgn(),), R.same)
-_unary("neg", lambda xp, x: _neg(xp, x), lambda c, g: (-g,), R.same, save="")
-_unary("sign", lambda xp, x: xp.sign(x), lambda c, g: (g * 0,), R.same, save="")
-_unary("sgn", lambda xp, x: _sgn(xp, x), lambda c, g: (g * 0,), R.same, save="")
-_unary("exp", lambda xp, x: xp.exp(x), lambda c, g: (g * c.out.conj(),), save="o")
-_unary("log", lambda xp, x: xp.log(x), lambda c, g: (g / c.inputs[0].conj(),))
-_unary("log1p", lambda xp, x: xp.log1p(x), lambda c, g: (g / (c.inputs[0] + 1),))
-_unary("expm1", lambda xp, x: xp.expm1(x), lambda c, g: (g * (c.out + 1),), save="o")
-_unary("sqrt", lambda xp, x: xp.sqrt(x), lambda c, g: (g / (2 * c.out.conj()),), save="o")
-_unary("rsqrt", lambda xp, x: 1 / xp.sqrt(x), lambda c, g: (-0.5 * g * c.out.pow(3),), save="o")
-_unary("sin", lambda xp, x: xp.sin(x), lambda c, g: (g * c.inputs[0].cos(),))
-_unary("cos", lambda xp, x: xp.cos(x), lambda c, g: (-g * c.inputs[0].sin(),))
-_unary("tanh", lambda xp, x: xp.tanh(x), lambda c, g: (g * (1 - c.out * c.out),), save="o")
-_unary(
-    "sigmoid",
-    lambda xp, x: _sigmoid(xp, x),
-    lambda c, g: (g * c.out * (1 - c.out),),
-    save="o",
-)
-_unary(
-    "erf",
-    lambda xp, x: _erf_np(x),
-    lambda c, g: (g * (2 / math.sqrt(math.pi)) * (-c.inputs[0] * c.inputs[0]).exp(),),
-)
-_unary("reciprocal", lambda xp, x: 1 / x, lambda c, g: (-g * c.out * c.out,), save="o")
-_unary("floor", lambda xp, x: _int_keep(xp.floor, x), lambda c, g: (g * 0,), R.same, save="")
-_unary("ceil", lambda xp, x: _int_keep(xp.ceil, x), lambda c, g: (g * 0,), R.same, save="")
-_unary("trunc", lambda xp, x: _int_keep(xp.trunc, x), lambda c, g: (g * 0,), R.same, save="")
-_unary(
-    "relu",
-    lambda xp, x: xp.maximum(x, 0) if x.dtype != np.bool_ else x.copy(),
-    lambda c, g: (g * (c.out > 0),),
-    R.same,
-    save="o",
-)
+def _x(c):
+    return c.inputs[0]
+
+
+def _no_complex(msg, exc=NotImplementedError):
+    def check(t):
+        if t._dtype.is_complex:
+            raise exc(msg)
+
+    return check
+
+
+# --- sign, absolute value, negation ---------------------------------------------------------
 
 
 def _neg(xp, x):
@@ -110,412 +129,332 @@ def _sgn(xp, x):
     return xp.sign(x)
 
 
+def _sign(xp, x):
+    return x.copy() if x.dtype == np.bool_ else xp.sign(x)
+
+
+def _abs_bwd(c, g):
+    return (g * _x(c).sgn(),)
+
+
+def _sgn_bwd(c, g):
+    x = _x(c)
+    if not x.dtype.is_complex:
+        return (zeros_like(g),)
+    # d sgn(z) for z != 0: (g - Re(g conj(sgn z)) sgn z) / |z|
+    a = x.abs()
+    s = x.sgn()
+    res = (g - (g * s.conj()).real * s) / a
+    return (res.where(a != 0, zeros_like(res)),)
+
+
+unary("abs", lambda xp, x: xp.abs(x), _abs_bwd, R.to_real, cats=NO_BOOL, aliases=("absolute",))
+unary("neg", _neg, lambda c, g: (-g,), R.same, "", aliases=("negative",))
+unary(
+    "sign",
+    _sign,
+    lambda c, g: (zeros_like(g),),
+    R.same,
+    "",
+    check=_no_complex(
+        "Unlike NumPy, torch.sign is not intended to support complex numbers. Please use torch.sgn "
+        "instead."
+    ),
+)
+unary("sgn", _sgn, _sgn_bwd, R.same)
+unary(
+    "signbit",
+    lambda xp, x: xp.signbit(x) if x.dtype.kind == "f" else x < 0,
+    None,
+    R.to_bool,
+    "",
+    check=_no_complex("signbit is not implemented for complex tensors."),
+)
+
+
+# --- exponentials and logarithms -------------------------------------------------------------
+
+_LN2 = math.log(2.0)
+_LN10 = math.log(10.0)
+
+unary("exp", lambda xp, x: xp.exp(x), lambda c, g: (g * c.out.conj(),), save="o")
+unary("exp2", lambda xp, x: xp.exp2(x), lambda c, g: (g * c.out.conj() * _LN2,), save="o")
+unary("expm1", lambda xp, x: xp.expm1(x), lambda c, g: (g * (c.out.conj() + 1),), save="o")
+unary("log", lambda xp, x: xp.log(x), lambda c, g: (g / _x(c).conj(),))
+unary("log2", lambda xp, x: xp.log2(x), lambda c, g: (g / (_x(c).conj() * _LN2),))
+unary("log10", lambda xp, x: xp.log10(x), lambda c, g: (g / (_x(c).conj() * _LN10),))
+unary("log1p", lambda xp, x: xp.log1p(x), lambda c, g: (g / (_x(c).conj() + 1),))
+unary("sqrt", lambda xp, x: xp.sqrt(x), lambda c, g: (g / (2 * c.out.conj()),), save="o")
+unary(
+    "rsqrt",
+    lambda xp, x: 1 / xp.sqrt(x),
+    lambda c, g: (-0.5 * g * c.out.conj().pow(3),),
+    save="o",
+)
+unary("reciprocal", lambda xp, x: 1 / x, lambda c, g: (-g * (c.out * c.out).conj(),), save="o")
+
+
+def _square(xp, x):
+    return x * x if x.dtype != np.bool_ else x.astype(np.int64)
+
+
+def _square_rule(args, attrs):
+    dt = args[0].dtype
+    dt = D.int64 if dt is D.bool_ else dt
+    return dt, dt
+
+
+unary("square", _square, lambda c, g: (2 * g * _x(c).conj(),), _square_rule)
+
+
+# --- trigonometric and hyperbolic ------------------------------------------------------------
+
+
+def _one_minus_sq(x):
+    return 1 - x * x
+
+
+unary("sin", lambda xp, x: xp.sin(x), lambda c, g: (g * _x(c).cos().conj(),))
+unary("cos", lambda xp, x: xp.cos(x), lambda c, g: (-g * _x(c).sin().conj(),))
+unary("tan", lambda xp, x: xp.tan(x), lambda c, g: (g * (1 + c.out * c.out).conj(),), save="o")
+unary(
+    "asin",
+    lambda xp, x: xp.arcsin(x),
+    lambda c, g: (g * _one_minus_sq(_x(c)).rsqrt().conj(),),
+    aliases=("arcsin",),
+)
+unary(
+    "acos",
+    lambda xp, x: xp.arccos(x),
+    lambda c, g: (-g * _one_minus_sq(_x(c)).rsqrt().conj(),),
+    aliases=("arccos",),
+)
+unary(
+    "atan",
+    lambda xp, x: xp.arctan(x),
+    lambda c, g: (g / (1 + _x(c) * _x(c)).conj(),),
+    aliases=("arctan",),
+)
+unary("sinh", lambda xp, x: xp.sinh(x), lambda c, g: (g * _x(c).cosh().conj(),))
+unary("cosh", lambda xp, x: xp.cosh(x), lambda c, g: (g * _x(c).sinh().conj(),))
+unary("tanh", lambda xp, x: xp.tanh(x), lambda c, g: (g * (1 - c.out * c.out).conj(),), save="o")
+unary(
+    "asinh",
+    lambda xp, x: xp.arcsinh(x),
+    lambda c, g: (g * (_x(c) * _x(c) + 1).rsqrt().conj(),),
+    aliases=("arcsinh",),
+)
+unary(
+    "acosh",
+    lambda xp, x: xp.arccosh(x),
+    lambda c, g: (g * ((_x(c) - 1).rsqrt() * (_x(c) + 1).rsqrt()).conj(),),
+    aliases=("arccosh",),
+)
+unary(
+    "atanh",
+    lambda xp, x: xp.arctanh(x),
+    lambda c, g: (g / _one_minus_sq(_x(c)).conj(),),
+    aliases=("arctanh",),
+)
+
+
 def _sigmoid(xp, x):
+    if xp.iscomplexobj(x):
+        return 1 / (1 + xp.exp(-x))
     # Stable for large |x|: exp never overflows.
     e = xp.exp(-xp.abs(x))
     return xp.where(x >= 0, 1 / (1 + e), e / (1 + e))
 
 
-def _int_keep(f, x):
-    return x.copy() if x.dtype.kind in "iub" else f(x)
+unary("sigmoid", _sigmoid, lambda c, g: (g * (c.out * (1 - c.out)).conj(),), save="o")
 
 
-ROUND = register(
-    Op(
-        "round",
-        lambda xp, x, decimals=0: _round(xp, x, decimals),
-        lambda c, g: (g * 0,),
-        R.same,
-    )
+def _relu(xp, x):
+    if x.dtype == np.bool_:
+        raise RuntimeError("Boolean inputs not supported for relu")
+    return xp.maximum(x, 0)
+
+
+unary("relu", _relu, lambda c, g: (g * (c.out > 0),), R.same, "o", cats=REAL_CATS)
+
+_DEG = 180.0 / math.pi
+unary(
+    "deg2rad",
+    lambda xp, x: x * (math.pi / 180.0),
+    lambda c, g: (g * (math.pi / 180.0),),
+    save="",
+    check=_no_complex("deg2rad is not supported for complex tensors.", RuntimeError),
+)
+unary(
+    "rad2deg",
+    lambda xp, x: x * _DEG,
+    lambda c, g: (g * _DEG,),
+    save="",
+    check=_no_complex("rad2deg is not supported for complex tensors.", RuntimeError),
 )
 
 
-def _round(xp, x, decimals):
-    if x.dtype.kind in "iub":
+def _angle(xp, x):
+    if xp.iscomplexobj(x):
+        return xp.angle(x)
+    return xp.where(xp.isnan(x), x, xp.where(x < 0, math.pi, 0.0))
+
+
+def _angle_bwd(c, g):
+    x = _x(c)
+    if not x.dtype.is_complex:
+        return (zeros_like(g),)
+    # d angle = Im(dz / z); PyTorch's convention for the conjugate gradient: g z i / |z|^2
+    a2 = (x * x.conj()).real
+    res = g * x / a2 * 1j
+    return (res.where(a2 != 0, zeros_like(res)),)
+
+
+unary("angle", _angle, _angle_bwd, real_float, inplace=False)
+
+
+# --- rounding --------------------------------------------------------------------------------
+
+
+def _int_keep(f):
+    return lambda xp, x: x.copy() if x.dtype.kind in "iu" else f(x)
+
+
+def _zero_grad(c, g):
+    return (zeros_like(g),)
+
+
+for _n, _f in (("floor", np.floor), ("ceil", np.ceil), ("trunc", np.trunc)):
+    unary(
+        _n,
+        _int_keep(_f),
+        _zero_grad,
+        R.same,
+        "",
+        cats=NO_BOOL_REAL,
+        kernel=_n + "_vml_cpu",
+        aliases=("fix",) if _n == "trunc" else (),
+    )
+unary("frac", lambda xp, x: x - xp.trunc(x), lambda c, g: (g,), R.same, "", cats=(D.FLOAT,))
+
+
+def _round(xp, x, decimals=0):
+    if x.dtype.kind in "iu":
         return x.copy()
     if decimals == 0:
         return xp.round(x)
-    s = 10.0**decimals
-    return (xp.round(x * s) / s).astype(x.dtype)
+    # PyTorch scales by 10**d (or divides by 10**-d) and rounds half to even
+    if decimals > 0:
+        s = 10.0**decimals
+        return xp.round(x * s) / s
+    s = 10.0**-decimals
+    return xp.round(x / s) * s
+
+
+ROUND = register(Op("round", _round, _zero_grad, R.same))
+
+
+def _round_check(input, decimals):
+    check_tensor("round", input)
+    if decimals and input._dtype.category != D.FLOAT:
+        reject("round", (D.FLOAT,), input)
+    reject("round", NO_BOOL_REAL, input, kernel="round_vml_cpu")
 
 
 @export
 def round(input, *, decimals=0, out=None):
-    check_tensor("round", input)
+    _round_check(input, decimals)
     attrs = {"decimals": decimals} if decimals else {}
     return handle_out(out, dispatch(ROUND, (input,), attrs))
 
 
 @export(names=("round_",))
 def round_(input, *, decimals=0):
+    _round_check(input, decimals)
     return dispatch_inplace(ROUND, (input,), {"decimals": decimals} if decimals else {})
 
 
-# --- binary arithmetic ---------------------------------------------------------------------
+# --- predicates and nan_to_num ---------------------------------------------------------------
 
 
-def _add_fwd(xp, a, b, alpha=1):
-    if alpha != 1:
-        b = b * alpha
-    return a + b
+def _pred(name, f, cats=ALL_CATS, msg=None):
+    op = register(Op(name, lambda xp, x: f(xp, x), None, R.to_bool))
 
-
-def _add_bwd(c, g):
-    alpha = c.attrs.get("alpha", 1)
-    return g, (g * alpha if alpha != 1 else g)
-
-
-def _sub_fwd(xp, a, b, alpha=1):
-    if isinstance(a, np.ndarray) and a.dtype == np.bool_ or isinstance(b, np.ndarray) and b.dtype == np.bool_:
-        raise RuntimeError(
-            "Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
-            "trying to invert a mask, use the `~` or `logical_not()` operator instead."
-        )
-    if alpha != 1:
-        b = b * alpha
-    return a - b
-
-
-def _sub_bwd(c, g):
-    alpha = c.attrs.get("alpha", 1)
-    return g, -g * alpha if alpha != 1 else -g
-
-
-def _mul_bwd(c, g):
-    a, b = c.inputs
-    return (
-        g * _conj(b) if needs(c, 0) else None,
-        g * _conj(a) if needs(c, 1) else None,
-    )
-
-
-def _conj(x):
-    return x.conj() if isinstance(x, Tensor) and x.dtype.is_complex else x
-
-
-def _div_fwd(xp, a, b, rounding_mode=None):
-    if rounding_mode is None:
-        return xp.true_divide(a, b)
-    ints = all(not isinstance(v, np.ndarray) or v.dtype.kind in "iub" for v in (a, b))
-    ints = ints and not any(isinstance(v, float) for v in (a, b))
-    if ints and np.any(np.asarray(b) == 0):
-        raise RuntimeError("ZeroDivisionError")
-    if rounding_mode == "floor":
-        return xp.floor_divide(a, b)
-    if ints:
-        q = xp.floor_divide(a, b)
-        fix = (xp.remainder(a, b) != 0) & ((xp.asarray(a) < 0) != (xp.asarray(b) < 0))
-        return q + fix
-    return xp.trunc(xp.true_divide(a, b))
-
-
-def _div_rule(args, attrs):
-    if attrs.get("rounding_mode") is None:
-        return R.promote_float(args, attrs)
-    return R.promote(args, attrs)
-
-
-def _div_bwd(c, g):
-    if c.attrs.get("rounding_mode") is not None:
-        return g * 0, g * 0 if needs(c, 1) else None
-    a, b = c.inputs
-    ga = g / _conj(b) if needs(c, 0) else None
-    gb = -g * _conj(a) / _conj(b * b) if needs(c, 1) else None
-    return ga, gb
-
-
-def _pow_fwd(xp, a, b):
-    if (
-        isinstance(a, np.ndarray)
-        and a.dtype.kind in "iu"
-        and (
-            (isinstance(b, int) and b < 0)
-            or (isinstance(b, np.ndarray) and b.dtype.kind in "iu" and (b < 0).any())
-        )
-    ):
-        raise RuntimeError("Integers to negative integer powers are not allowed.")
-    return xp.power(a, b)
-
-
-def _pow_bwd(c, g):
-    a, b = c.inputs
-    ga = gb = None
-    if needs(c, 0):
-        if is_scalar(b):
-            ga = g * 0 if b == 0 else g * b * a.pow(b - 1)
-        else:
-            ga = (g * b * a.pow(b - 1)).masked_fill(b == 0, 0)
-    if needs(c, 1):
-        out = a.pow(b) if isinstance(a, Tensor) else b.new_full((), a).pow(b)
-        la = a.log() if isinstance(a, Tensor) else math.log(a) if a > 0 else float("nan")
-        gb = g * out * la
-        if isinstance(a, Tensor):
-            gb = gb.masked_fill((a == 0) & (b >= 0), 0)
-        elif a == 0:
-            gb = gb.masked_fill(b >= 0, 0)
-    return ga, gb
-
-
-def _remainder_bwd(c, g):
-    a, b = c.inputs
-    gb = None
-    if needs(c, 1):
-        gb = -g * a.div(b, rounding_mode="floor")
-    return g, gb
-
-
-def _minmax_bwd(is_max):
-    def bwd(c, g):
-        a, b = c.inputs
-        win = (a > b) if is_max else (a < b)
-        tie = a == b
-        half = g / 2
-        ga = g.where(win, half.where(tie, g * 0)) if needs(c, 0) else None
-        gb = g.where(~win & ~tie, half.where(tie, g * 0)) if needs(c, 1) else None
-        return ga, gb
-
-    return bwd
-
-
-def _binary(name, fwd, bwd, rule=R.promote, save="i", alpha=False, extra=None):
-    op = register(Op(name, fwd, bwd, rule, save))
-
-    if alpha:
-
-        def fn(input, other, *, alpha=1, out=None):
-            check_tensor(name, input)
-            check_operand(name, other)
-            attrs = {"alpha": alpha} if alpha != 1 else {}
-            return handle_out(out, dispatch(op, (input, other), attrs))
-
-        def fn_(input, other, *, alpha=1):
-            check_operand(name + "_", other)
-            return dispatch_inplace(op, (input, other), {"alpha": alpha} if alpha != 1 else {})
-
-    else:
-
-        def fn(input, other, *, out=None):
-            if not isinstance(input, Tensor):
-                check_operand(name, input, "input", 1)
-                check_tensor(name, other, "other", 2)
-            else:
-                check_operand(name, other)
-            return handle_out(out, dispatch(op, (input, other)))
-
-        def fn_(input, other):
-            check_operand(name + "_", other)
-            return dispatch_inplace(op, (input, other))
-
-    fn.__name__ = name
-    fn_.__name__ = name + "_"
-    export(fn, names=(name,))
-    export(fn_, names=(name + "_",))
-    return op
-
-
-ADD = _binary("add", _add_fwd, _add_bwd, save="", alpha=True)
-SUB = _binary("sub", _sub_fwd, _sub_bwd, save="", alpha=True)
-MUL = _binary("mul", lambda xp, a, b: a * b, _mul_bwd)
-POW = _binary("pow", _pow_fwd, _pow_bwd)
-REMAINDER = _binary("remainder", lambda xp, a, b: _mod(xp, a, b), _remainder_bwd)
-FMOD = _binary("fmod", lambda xp, a, b: _fmod(xp, a, b), lambda c, g: (g, None))
-MAXIMUM = _binary("maximum", lambda xp, a, b: xp.maximum(a, b), _minmax_bwd(True))
-MINIMUM = _binary("minimum", lambda xp, a, b: xp.minimum(a, b), _minmax_bwd(False))
-
-
-def _mod(xp, a, b):
-    if all(not isinstance(v, np.ndarray) or v.dtype.kind in "iub" for v in (a, b)):
-        if not isinstance(b, float) and np.any(np.asarray(b) == 0):
-            raise RuntimeError("ZeroDivisionError")
-    return xp.remainder(a, b)
-
-
-def _fmod(xp, a, b):
-    if all(not isinstance(v, np.ndarray) or v.dtype.kind in "iub" for v in (a, b)):
-        if not isinstance(b, float) and np.any(np.asarray(b) == 0):
-            raise RuntimeError("ZeroDivisionError")
-    return xp.fmod(a, b)
-
-
-DIV = register(Op("div", _div_fwd, _div_bwd, _div_rule, "i"))
-
-
-@export(names=("div", "divide", "true_divide"))
-def div(input, other, *, rounding_mode=None, out=None):
-    if not isinstance(input, Tensor):
-        check_operand("div", input, "input", 1)
-        check_tensor("div", other, "other", 2)
-    else:
-        check_operand("div", other)
-    if rounding_mode not in (None, "trunc", "floor"):
-        raise RuntimeError(
-            "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
-            f"'{rounding_mode}'"
-        )
-    attrs = {"rounding_mode": rounding_mode} if rounding_mode else {}
-    return handle_out(out, dispatch(DIV, (input, other), attrs))
-
-
-@export(names=("div_", "divide_", "true_divide_"))
-def div_(input, other, *, rounding_mode=None):
-    check_operand("div_", other)
-    attrs = {"rounding_mode": rounding_mode} if rounding_mode else {}
-    return dispatch_inplace(DIV, (input, other), attrs)
-
-
-@export
-def floor_divide(input, other, *, out=None):
-    return div(input, other, rounding_mode="floor", out=out)
-
-
-@export(names=("floor_divide_",))
-def floor_divide_(input, other):
-    return div_(input, other, rounding_mode="floor")
-
-
-@export
-def rsub(input, other, *, alpha=1):
-    return dispatch(SUB, (other, input), {"alpha": alpha} if alpha != 1 else {})
-
-
-@export(names=("subtract",))
-def subtract(input, other, *, alpha=1, out=None):
-    return R.FUNCTIONS["sub"](input, other, alpha=alpha, out=out)
-
-
-@export(names=("multiply",))
-def multiply(input, other, *, out=None):
-    return R.FUNCTIONS["mul"](input, other, out=out)
-
-
-@export(names=("float_power",))
-def float_power(input, exponent, *, out=None):
-    dt = D.complex128 if any(
-        isinstance(v, Tensor) and v.dtype.is_complex or isinstance(v, complex)
-        for v in (input, exponent)
-    ) else D.float64
-    a = input.to(dt) if isinstance(input, Tensor) else input
-    b = exponent.to(dt) if isinstance(exponent, Tensor) else exponent
-    return handle_out(out, dispatch(POW, (a, b)))
-
-
-# --- comparisons and logic -----------------------------------------------------------------
-
-
-def _cmp(name, f, aliases=()):
-    op = register(Op(name, lambda xp, a, b: f(a, b), None, R.compare))
-
-    def fn(input, other, *, out=None):
+    def fn(input):
         check_tensor(name, input)
-        check_operand(name, other)
-        return handle_out(out, dispatch(op, (input, other)))
-
-    def fn_(input, other):
-        return dispatch_inplace(op, (input, other))
-
-    fn.__name__ = name
-    export(fn, names=(name,) + aliases)
-    export(fn_, names=tuple(n + "_" for n in (name,) + aliases))
-    return op
-
-
-EQ = _cmp("eq", np.equal)
-NE = _cmp("ne", np.not_equal, ("not_equal",))
-LT = _cmp("lt", np.less, ("less",))
-LE = _cmp("le", np.less_equal, ("less_equal",))
-GT = _cmp("gt", np.greater, ("greater",))
-GE = _cmp("ge", np.greater_equal, ("greater_equal",))
-
-
-def _logical(name, f):
-    op = register(Op(name, lambda xp, a, b: f(a, b), None, R.compare))
-
-    def fn(input, other, *, out=None):
-        check_tensor(name, input)
-        return handle_out(out, dispatch(op, (input, other)))
-
-    def fn_(input, other):
-        return dispatch_inplace(op, (input, other))
+        if msg and input._dtype.is_complex:
+            raise RuntimeError(msg)
+        return dispatch(op, (input,))
 
     fn.__name__ = name
     export(fn, names=(name,))
-    export(fn_, names=(name + "_",))
     return op
 
 
-LOGICAL_AND = _logical("logical_and", np.logical_and)
-LOGICAL_OR = _logical("logical_or", np.logical_or)
-LOGICAL_XOR = _logical("logical_xor", np.logical_xor)
-LOGICAL_NOT = register(Op("logical_not", lambda xp, a: xp.logical_not(a), None, R.to_bool))
+def _floats_only(g):
+    return lambda xp, x: g(xp, x) if x.dtype.kind in "fc" else xp.zeros(x.shape, dtype=bool)
+
+
+_pred("isnan", lambda xp, x: xp.isnan(x) if x.dtype.kind in "fc" else xp.zeros(x.shape, bool))
+_pred("isinf", _floats_only(lambda xp, x: xp.isinf(x)))
+_pred("isfinite", lambda xp, x: xp.isfinite(x) if x.dtype.kind in "fc" else xp.ones(x.shape, bool))
+_pred(
+    "isposinf",
+    _floats_only(lambda xp, x: xp.isposinf(x)),
+    msg="isposinf does not support complex inputs.",
+)
+_pred(
+    "isneginf",
+    _floats_only(lambda xp, x: xp.isneginf(x)),
+    msg="isneginf does not support complex inputs.",
+)
+_pred("isreal", lambda xp, x: xp.imag(x) == 0 if x.dtype.kind == "c" else xp.ones(x.shape, bool))
+
+
+def _nan_to_num(xp, x, nan=0.0, posinf=None, neginf=None):
+    if x.dtype.kind not in "fc":
+        return x.copy()
+    if x.dtype.kind == "c":
+        return _nan_to_num(xp, x.real, nan, posinf, neginf) + 1j * _nan_to_num(
+            xp, x.imag, nan, posinf, neginf
+        )
+    out = xp.where(xp.isnan(x), nan, x)
+    out = xp.where(xp.isposinf(x), posinf, out)
+    return xp.where(xp.isneginf(x), neginf, out).astype(x.dtype)
+
+
+def _nan_to_num_bwd(c, g):
+    return (g.where(_x(c).isfinite(), zeros_like(g)),)
+
+
+NAN_TO_NUM = register(Op("nan_to_num", _nan_to_num, _nan_to_num_bwd, R.same, "i"))
+
+
+def _nan_to_num_attrs(input, nan, posinf, neginf):
+    check_tensor("nan_to_num", input)
+    dt = input._dtype.to_real()
+    if dt.category != D.FLOAT:
+        return {}
+    fi = D.finfo(dt)
+    return {
+        "nan": 0.0 if nan is None else float(nan),
+        "posinf": fi.max if posinf is None else float(posinf),
+        "neginf": fi.min if neginf is None else float(neginf),
+    }
 
 
 @export
-def logical_not(input, *, out=None):
-    check_tensor("logical_not", input)
-    return handle_out(out, dispatch(LOGICAL_NOT, (input,)))
+def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
+    attrs = _nan_to_num_attrs(input, nan, posinf, neginf)
+    return handle_out(out, dispatch(NAN_TO_NUM, (input,), attrs))
 
 
-@export(names=("logical_not_",))
-def logical_not_(input):
-    return dispatch_inplace(LOGICAL_NOT, (input,))
+@export(names=("nan_to_num_",))
+def nan_to_num_(input, nan=0.0, posinf=None, neginf=None):
+    return dispatch_inplace(NAN_TO_NUM, (input,), _nan_to_num_attrs(input, nan, posinf, neginf))
 
 
-def _bitwise_check(name, args):
-    for a in args:
-        if isinstance(a, np.ndarray) and a.dtype.kind not in "iub":
-            kind = {"f": "Float", "c": "ComplexFloat"}.get(a.dtype.kind, str(a.dtype))
-            if a.dtype == np.float64:
-                kind = "Double"
-            raise RuntimeError(f'"{name}_cpu" not implemented for \'{kind}\'')
-        if isinstance(a, float):
-            raise RuntimeError(f'"{name}_cpu" not implemented for \'Float\'')
-
-
-def _bitwise(name, f):
-    def fwd(xp, *args):
-        _bitwise_check(name, args)
-        return f(*args)
-
-    op = register(Op(name, fwd, None, R.promote))
-
-    def fn(input, other, *, out=None):
-        return handle_out(out, dispatch(op, (input, other)))
-
-    def fn_(input, other):
-        return dispatch_inplace(op, (input, other))
-
-    fn.__name__ = name
-    export(fn, names=(name,))
-    export(fn_, names=(name + "_",))
-    return op
-
-
-BITWISE_AND = _bitwise("bitwise_and", np.bitwise_and)
-BITWISE_OR = _bitwise("bitwise_or", np.bitwise_or)
-BITWISE_XOR = _bitwise("bitwise_xor", np.bitwise_xor)
-BITWISE_LEFT_SHIFT = _bitwise("bitwise_left_shift", np.left_shift)
-BITWISE_RIGHT_SHIFT = _bitwise("bitwise_right_shift", np.right_shift)
-
-
-def _bitwise_not_fwd(xp, a):
-    _bitwise_check("bitwise_not", (a,))
-    return xp.logical_not(a) if a.dtype == np.bool_ else xp.invert(a)
-
-
-BITWISE_NOT = register(Op("bitwise_not", _bitwise_not_fwd, None, R.same))
-
-
-@export
-def bitwise_not(input, *, out=None):
-    return handle_out(out, dispatch(BITWISE_NOT, (input,)))
-
-
-@export(names=("bitwise_not_",))
-def bitwise_not_(input):
-    return dispatch_inplace(BITWISE_NOT, (input,))
-
-
-# --- where, clamp, copy, fill ------------------------------------------------------------
+# --- where, clamp --------------------------------------------------------------------------
 
 
 def _where_rule(args, attrs):
@@ -524,17 +463,12 @@ def _where_rule(args, attrs):
 
 
 def _where_fwd(xp, c, x, y):
-    if c.dtype != np.bool_:
-        raise RuntimeError(
-            f"where expected condition to be a boolean tensor, but got a tensor with dtype "
-            f"{D.from_numpy_dtype(c.dtype).name.capitalize()}"
-        )
     return xp.where(c, x, y)
 
 
 def _where_bwd(c, g):
     cond = c.inputs[0]
-    z = g.new_zeros(())
+    z = zeros_like(g)
     return (
         None,
         g.where(cond, z) if needs(c, 1) else None,
@@ -545,73 +479,108 @@ def _where_bwd(c, g):
 WHERE = register(Op("where", _where_fwd, _where_bwd, _where_rule, "i", nocast=(0,)))
 
 
+def _where(condition, input, other):
+    check_tensor("where", condition, "condition", 1)
+    if condition._dtype is not D.bool_:
+        raise RuntimeError(
+            "where expected condition to be a boolean tensor, but got a tensor with dtype "
+            f"{type_word(condition._dtype)}"
+        )
+    return dispatch(WHERE, (condition, input, other))
+
+
 @export(method=False)
 def where(condition, input=None, other=None, *, out=None):
     if input is None and other is None:
         return condition.nonzero(as_tuple=True)
-    check_tensor("where", condition, "condition", 1)
-    return handle_out(out, dispatch(WHERE, (condition, input, other)))
+    return handle_out(out, _where(condition, input, other))
 
 
-def _tensor_where(self, condition, y):
-    return dispatch(WHERE, (condition, self, y))
+def _tensor_where(self, condition, other):
+    return _where(condition, self, other)
 
 
 METHODS["where"] = _tensor_where
 
 
 def _clamp_fwd(xp, x, lo, hi):
-    if lo is not None and hi is not None:
-        return xp.minimum(xp.maximum(x, lo), hi)
+    # NaN in x propagates; a NaN bound gives NaN, as in PyTorch
     if lo is not None:
-        return xp.maximum(x, lo)
-    return xp.minimum(x, hi)
+        x = xp.where(x < lo, lo, x) if not isinstance(lo, float) or lo == lo else lo + 0 * x
+        if isinstance(lo, np.ndarray):
+            x = xp.where(xp.isnan(lo), lo, x) if lo.dtype.kind in "fc" else x
+    if hi is not None:
+        x = xp.where(x > hi, hi, x) if not isinstance(hi, float) or hi == hi else hi + 0 * x
+        if isinstance(hi, np.ndarray):
+            x = xp.where(xp.isnan(hi), hi, x) if hi.dtype.kind in "fc" else x
+    return x
 
 
 def _clamp_bwd(c, g):
     x, lo, hi = c.inputs
+    z = zeros_like(g)
     keep = None
     if lo is not None:
         keep = x >= lo
     if hi is not None:
         k = x <= hi
         keep = k if keep is None else keep & k
-    z = g.new_zeros(())
     gx = g.where(keep, z) if needs(c, 0) else None
-    glo = g.where(x < lo, z) if isinstance(lo, Tensor) and needs(c, 1) else None
-    ghi = g.where(x > hi, z) if isinstance(hi, Tensor) and needs(c, 2) else None
+    glo = ghi = None
+    # with min > max the result is max: the gradient goes there, as in PyTorch
+    if isinstance(lo, Tensor) and needs(c, 1):
+        m = x < lo
+        glo = g.where(m & (lo <= hi) if hi is not None else m, z)
+    if isinstance(hi, Tensor) and needs(c, 2):
+        low = x if lo is None else x.maximum(lo) if isinstance(lo, Tensor) else x.clamp(min=lo)
+        ghi = g.where(low > hi, z)
     return gx, glo, ghi
 
 
 CLAMP = register(Op("clamp", _clamp_fwd, _clamp_bwd, R.promote, "i"))
 
 
-def _clamp_args(min, max):
+def _clamp_check(input, min, max, name="clamp"):
+    check_tensor(name, input)
     if min is None and max is None:
-        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        raise RuntimeError(f"torch.{name}: At least one of 'min' or 'max' must not be None")
+    if input._dtype.is_complex:
+        raise NotImplementedError("clamp is not supported for complex types")
 
 
 @export(names=("clamp", "clip"))
 def clamp(input, min=None, max=None, *, out=None):
-    check_tensor("clamp", input)
-    _clamp_args(min, max)
+    _clamp_check(input, min, max)
     return handle_out(out, dispatch(CLAMP, (input, min, max)))
 
 
 @export(names=("clamp_", "clip_"))
 def clamp_(input, min=None, max=None):
-    _clamp_args(min, max)
+    _clamp_check(input, min, max)
     return dispatch_inplace(CLAMP, (input, min, max))
 
 
 @export
-def clamp_min(input, min):
-    return clamp(input, min=min)
+def clamp_min(input, min, *, out=None):
+    return clamp(input, min=min, out=out)
 
 
 @export
-def clamp_max(input, max):
-    return clamp(input, max=max)
+def clamp_max(input, max, *, out=None):
+    return clamp(input, max=max, out=out)
+
+
+@export(names=("clamp_min_",))
+def clamp_min_(input, min):
+    return clamp_(input, min=min)
+
+
+@export(names=("clamp_max_",))
+def clamp_max_(input, max):
+    return clamp_(input, max=max)
+
+
+# --- copy, fill ------------------------------------------------------------------------------
 
 
 def _copy_rule(args, attrs):
@@ -628,13 +597,13 @@ def _copy_fwd(xp, dst, src):
                 f"of tensor b ({src.shape[-1] if src.ndim else 1}) at non-singleton dimension "
                 f"{max(dst.ndim - 1, 0)}"
             ) from None
-    return xp.asarray(src).astype(dst.dtype, copy=True) if isinstance(src, np.ndarray) else (
-        xp.full(dst.shape, src, dtype=dst.dtype)
-    )
+    if isinstance(src, np.ndarray):
+        return xp.asarray(src).astype(dst.dtype, copy=True)
+    return xp.full(dst.shape, src, dtype=dst.dtype)
 
 
 def _copy_bwd(c, g):
-    return (g * 0 if needs(c, 0) else None), (g if needs(c, 1) else None)
+    return (zeros_like(g) if needs(c, 0) else None), (g if needs(c, 1) else None)
 
 
 # copy_ computes in the destination dtype (any cast is allowed, as in PyTorch)
@@ -643,7 +612,9 @@ COPY = register(Op("copy", _copy_fwd, _copy_bwd, _copy_rule, "", upcast_half=Fal
 
 def copy_(self, src, non_blocking=False):
     if not isinstance(src, Tensor):
-        raise TypeError(f"copy_(): argument 'src' (position 1) must be Tensor, not {type(src).__name__}")
+        raise TypeError(
+            f"copy_(): argument 'src' (position 1) must be Tensor, not {type(src).__name__}"
+        )
     if src._dtype is not self._dtype:
         src = src.to(self._dtype)
     return dispatch_inplace(COPY, (self, src))
@@ -653,12 +624,14 @@ METHODS["copy_"] = copy_
 
 
 def _fill_fwd(xp, dst, value):
-    return xp.full(dst.shape, value, dtype=dst.dtype) if not isinstance(value, np.ndarray) else (
-        xp.broadcast_to(value, dst.shape).astype(dst.dtype)
-    )
+    if isinstance(value, np.ndarray):
+        return xp.broadcast_to(value, dst.shape).astype(dst.dtype)
+    return xp.full(dst.shape, value, dtype=dst.dtype)
 
 
-FILL = register(Op("fill", _fill_fwd, lambda c, g: (g * 0, None), _copy_rule, "", upcast_half=False))
+FILL = register(
+    Op("fill", _fill_fwd, lambda c, g: (zeros_like(g), None), _copy_rule, "", upcast_half=False)
+)
 
 
 def fill_(self, value):
@@ -700,21 +673,24 @@ def resolve_neg(input):
     return input
 
 
-def _real_fwd(xp, x):
-    return xp.real(x)
-
-
 REAL = register(
-    Op("real", _real_fwd, lambda c, g: (g,), R.to_real, save="", view=False, upcast_half=False)
+    Op("real", lambda xp, x: xp.real(x), lambda c, g: (g,), R.to_real, save="", upcast_half=False)
 )
 IMAG = register(
-    Op("imag", lambda xp, x: xp.imag(x), lambda c, g: (g * 1j,), R.to_real, save="",
-       upcast_half=False)  # fmt: skip
+    Op(
+        "imag",
+        lambda xp, x: xp.imag(x),
+        lambda c, g: (g * 1j,),
+        R.to_real,
+        save="",
+        upcast_half=False,
+    )
 )
 
 
 @export
 def real(input):
+    check_tensor("real", input)
     if not input.dtype.is_complex:
         return input
     return dispatch(REAL, (input,))
@@ -722,6 +698,7 @@ def real(input):
 
 @export
 def imag(input):
+    check_tensor("imag", input)
     if not input.dtype.is_complex:
         raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
     return dispatch(IMAG, (input,))
@@ -733,3 +710,7 @@ def _is_conj(self):
 
 METHODS["is_conj"] = _is_conj
 METHODS["is_neg"] = _is_conj
+
+
+# The rest of the family registers on import (they use the factories above).
+from . import elementwise_binary, elementwise_special  # noqa: E402, F401
