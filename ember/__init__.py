@@ -126,4 +126,6 @@ def typename(obj) -> str:
 
 __version__ = "2.13.0+ember"
 from . import optim  # noqa: E402
+from . import nn, serialization  # noqa: E402
+from .serialization import load, save  # noqa: E402
 from . import linalg  # noqa: E402

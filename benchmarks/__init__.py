@@ -1,0 +1,1 @@
+"""ember and torch timed side by side: ``python -m benchmarks [name ...]``."""
