@@ -129,3 +129,4 @@ from . import optim  # noqa: E402
 from . import nn, serialization  # noqa: E402
 from .serialization import load, save  # noqa: E402
 from . import linalg  # noqa: E402
+from . import fft  # noqa: E402
