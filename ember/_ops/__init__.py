@@ -8,6 +8,7 @@ import warnings
 
 from .._tensor import Tensor
 from . import (  # noqa: F401
+    activation,  # noqa: F401
     elementwise,
     indexing,  # noqa: F401
     joining,  # noqa: F401
