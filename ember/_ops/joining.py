@@ -76,7 +76,7 @@ CAT = register(Op("cat", _cat_fwd, _cat_bwd, _cat_rule, upcast_half=False))
 def cat(tensors, dim=0, *, out=None):
     tensors = _tensors_arg("cat", tensors)
     if not tensors:
-        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     ref = next((t for t in tensors if not _skipped(tuple(t.shape), 0)), tensors[0])
     ndim = ref.ndim
     for i, t in enumerate(tensors):
