@@ -76,8 +76,9 @@ class ASGD(Optimizer):
         else:
             ax.copy_(param)
         step = state["step"].item()
-        eta.fill_(lr / ((1 + lambd * lr * step) ** alpha))
-        mu.fill_(1 / max(1, step - t0))
+        # the new values pass through a default-dtype tensor, as in PyTorch
+        eta.copy_(_scalar(lr / ((1 + lambd * lr * step) ** alpha)))
+        mu.copy_(_scalar(1 / max(1, step - t0)))
 
     def step(self, closure=None):
         """Perform a single optimization step; ``closure`` re-evaluates the loss."""
