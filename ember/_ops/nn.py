@@ -171,7 +171,7 @@ def constant_pad(x, pads, value=0):
 # --- embedding ---------------------------------------------------------------------------------
 
 
-def _emb_fwd(xp, w, idx):
+def _emb_fwd(xp, w, idx, padding_idx=None, scale_grad_by_freq=False):
     return xp.take(w, idx, axis=0)
 
 

@@ -250,3 +250,56 @@ def conv_weight_op(x, g, stride, padding, dilation, groups, ksize):
     attrs = {"stride": tuple(stride), "padding": tuple(tuple(p) for p in padding),
              "dilation": tuple(dilation), "groups": int(groups), "ksize": tuple(ksize)}  # fmt: skip
     return dispatch(CONV_W, (x, g), attrs)
+
+
+# --- im2col / col2im (F.unfold / F.fold) -------------------------------------------------------
+
+
+def _im2col_fwd(xp, x, ksize=(1,), dilation=(1,), padding=(0,), stride=(1,)):
+    nd = len(ksize)
+    xpad = pad_zero(xp, x, [(p, p) for p in padding])
+    win = windows(xp, xpad, ksize, stride, dilation)
+    n, c = x.shape[:2]
+    perm = (0, 1) + tuple(range(2 + nd, 2 + 2 * nd)) + tuple(range(2, 2 + nd))
+    return xp.ascontiguousarray(win.transpose(perm)).reshape(n, c * math.prod(ksize), -1)
+
+
+def _col2im_fwd(xp, cols, out_size=(1,), ksize=(1,), dilation=(1,), padding=(0,), stride=(1,)):
+    n = cols.shape[0]
+    kk = math.prod(ksize)
+    c = cols.shape[1] // kk
+    blocks = tuple(
+        (o + 2 * p - d * (k - 1) - 1) // s + 1
+        for o, p, d, k, s in zip(out_size, padding, dilation, ksize, stride)
+    )
+    cr = cols.reshape((n, c) + tuple(ksize) + blocks)
+    return xp.ascontiguousarray(col2im(xp, cr, out_size, stride, dilation, padding))
+
+
+def _im2col_bwd(c, g):
+    a = c.attrs
+    return (col2im_op(g, tuple(c.input_meta[0][0][2:]), a["ksize"], a["dilation"], a["padding"],
+                      a["stride"]),)  # fmt: skip
+
+
+def _col2im_bwd(c, g):
+    a = c.attrs
+    return (im2col_op(g, a["ksize"], a["dilation"], a["padding"], a["stride"]),)
+
+
+IM2COL = register(Op("im2col", _im2col_fwd, _im2col_bwd, _same_float,
+                     grad_name="Im2ColBackward0"))  # fmt: skip
+COL2IM = register(Op("col2im", _col2im_fwd, _col2im_bwd, _same_float,
+                     grad_name="Col2ImBackward0"))  # fmt: skip
+
+
+def im2col_op(x, ksize, dilation, padding, stride):
+    attrs = {"ksize": tuple(ksize), "dilation": tuple(dilation), "padding": tuple(padding),
+             "stride": tuple(stride)}  # fmt: skip
+    return dispatch(IM2COL, (x,), attrs)
+
+
+def col2im_op(cols, out_size, ksize, dilation, padding, stride):
+    attrs = {"out_size": tuple(out_size), "ksize": tuple(ksize), "dilation": tuple(dilation),
+             "padding": tuple(padding), "stride": tuple(stride)}  # fmt: skip
+    return dispatch(COL2IM, (cols,), attrs)
