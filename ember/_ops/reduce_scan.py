@@ -108,7 +108,7 @@ def _cumext_fwd(better):
                 v = xm[..., k]
                 take = better(v, cur) | (v == cur)
                 if xm.dtype.kind in "fc":
-                    take = ~xp.isnan(cur) & (take | xp.isnan(v))
+                    take = xp.isnan(v) | (~xp.isnan(cur) & take)
                 cur = xp.where(take, v, cur)
                 ci = xp.where(take, k, ci)
                 vals[..., k], idx[..., k] = cur, ci

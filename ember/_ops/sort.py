@@ -404,9 +404,8 @@ def bincount(input, weights=None, minlength=0):
     check_tensor("bincount", input)
     if input.ndim != 1 or input.dtype.category != D.INT and input.dtype is not D.uint8:
         if input.dtype.is_floating_point or input.dtype is D.bool_:
-            raise NotImplementedError(
-                f"\"bincount_cpu\" not implemented for '{_word(input.dtype)}'"
-            )
+            word = _word(input.dtype)
+            raise NotImplementedError(f"\"bincount_cpu\" not implemented for '{word}'")
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
     if minlength < 0:
         raise RuntimeError("minlength should be >= 0")
