@@ -147,3 +147,30 @@ def test_grad_fn_names_match_torch():
               lambda x: x.sort().values, lambda x: x.logsumexp(1), lambda x: x.norm(),
               lambda x: x.median(), lambda x: x.median(1).values):  # fmt: skip
         assert f(e).grad_fn.name() == f(t).grad_fn.name()
+
+
+NAMES = (
+    "sum mean prod max min amax amin argmax argmin std var logsumexp cumsum all any nansum "
+    "nanmean aminmax std_mean var_mean norm count_nonzero cumprod cummax cummin logcumsumexp "
+    "median nanmedian mode kthvalue quantile nanquantile topk sort argsort msort unique "
+    "unique_consecutive bincount histc histogram diff searchsorted bucketize"
+).split()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_functions_and_methods_exist_where_torch_has_them(name):
+    assert hasattr(ember, name) == hasattr(torch, name)
+    assert hasattr(ember.Tensor, name) == hasattr(torch.Tensor, name)
+
+
+def test_keyword_and_method_spellings():
+    a = np.array([[1.0, 5.0, 2.0], [4.0, 2.0, 0.5]])
+    e, t = ember.tensor(a), torch.tensor(a)
+    for f in (lambda x: x.max(dim=1, keepdim=True), lambda x: x.sum(dim=(0, 1)),
+              lambda x: x.std(unbiased=False), lambda x: x.var(1, correction=0),
+              lambda x: x.any(dim=0), lambda x: x.all(), lambda x: x.argmax(dim=-1),
+              lambda x: x.sort(descending=True), lambda x: x.topk(k=2, dim=0),
+              lambda x: x.norm(p=1), lambda x: x.mean(dim=[0, 1], keepdim=True),
+              lambda x: x.max(x * 0 + 2),
+              lambda x: x.sum(dtype=x.dtype), lambda x: x.cumsum(dim=0)):  # fmt: skip
+        assert_same(f(e), f(t))

@@ -520,7 +520,7 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
     return handle_out(out, Tensor._make(np.asarray(res).astype(dt.np), dt))
 
 
-@export
+@export(method=False)
 def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):
     check_tensor("bucketize", boundaries, "boundaries", 2)
     if boundaries.ndim != 1:
