@@ -283,9 +283,6 @@ def _consumed(it):
 def _parse(self, index):
     """Apply the basic part of ``index`` to ``self``; return (view, {dim: index array})."""
     idx = tuple(index) if _treat_as_tuple(index) else (index,)
-    ell = [i for i, it in enumerate(idx) if it is Ellipsis]
-    if len(ell) > 1:
-        raise IndexError("an index can only have a single ellipsis ('...')")
     used = sum(_consumed(it) for it in idx)
     ndim = self.ndim
     if used > ndim:
