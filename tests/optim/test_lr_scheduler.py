@@ -246,3 +246,69 @@ def test_errors_match_torch():
         with pytest.raises(type(te.value)) as ee:
             make(ember.optim)
         assert str(ee.value) == str(te.value)
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [{"swa_lr": 0.05}, {"swa_lr": 0.05, "anneal_epochs": 5, "anneal_strategy": "linear"},
+     {"swa_lr": 0.05, "anneal_epochs": 0}],
+)  # fmt: skip
+def test_swalr_matches_torch(kw):
+    eo, to = _opts(groups=2)
+    es = ember.optim.swa_utils.SWALR(eo, **kw)
+    ts = torch.optim.swa_utils.SWALR(to, **kw)
+    for epoch in range(15):
+        eo.step()
+        to.step()
+        es.step()
+        ts.step()
+        _close(es.get_last_lr(), ts.get_last_lr(), f"SWALR {epoch}")
+    _close(_plain_values(es.state_dict()), _plain_values(ts.state_dict()), "SWALR sd")
+
+
+def test_averaging_functions_match_torch():
+    import numpy as np
+
+    from tests.util import assert_same, from_torch
+
+    a, b = torch.randn(4, dtype=torch.float64), torch.randn(4, dtype=torch.float64)
+    ea, eb = from_torch(a), from_torch(b)
+    for name, args in [("get_ema_avg_fn", (0.9,)), ("get_swa_avg_fn", ())]:
+        ef = getattr(ember.optim.swa_utils, name)(*args)
+        tf = getattr(torch.optim.swa_utils, name)(*args)
+        assert_same(ef(ea, eb, 3), tf(a, b, 3), msg=name)
+    for name, args in [("get_ema_multi_avg_fn", (0.9,)), ("get_swa_multi_avg_fn", ())]:
+        ea2, a2 = from_torch(a), a.clone()
+        getattr(ember.optim.swa_utils, name)(*args)([ea2], [eb], 3)
+        getattr(torch.optim.swa_utils, name)(*args)([a2], [b], torch.tensor(3))
+        np.testing.assert_allclose(ea2.numpy(), a2.numpy(), rtol=1e-12)
+    with pytest.raises(ValueError, match="Invalid decay value"):
+        ember.optim.swa_utils.get_ema_avg_fn(1.5)
+
+
+@pytest.mark.parametrize("ema", [False, True])
+def test_averaged_model_matches_torch(ema):
+    import numpy as np
+
+    em = ember.nn.Linear(3, 2)
+    tm = torch.nn.Linear(3, 2)
+    tm.load_state_dict(
+        {k: torch.from_numpy(v.detach().numpy().copy()) for k, v in em.state_dict().items()}
+    )
+    ekw = {"multi_avg_fn": ember.optim.swa_utils.get_ema_multi_avg_fn(0.9)} if ema else {}
+    tkw = {"multi_avg_fn": torch.optim.swa_utils.get_ema_multi_avg_fn(0.9)} if ema else {}
+    ea = ember.optim.swa_utils.AveragedModel(em, **ekw)
+    ta = torch.optim.swa_utils.AveragedModel(tm, **tkw)
+    for i in range(4):
+        with ember.no_grad():
+            for p in em.parameters():
+                p.mul_(0.5).add_(0.1 * i)
+        with torch.no_grad():
+            for p in tm.parameters():
+                p.mul_(0.5).add_(0.1 * i)
+        ea.update_parameters(em)
+        ta.update_parameters(tm)
+    for a, b in zip(ea.parameters(), ta.parameters()):
+        np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-6, atol=1e-7)
+    assert ea.n_averaged.item() == ta.n_averaged.item() == 4
+    assert list(ea.state_dict()) == list(ta.state_dict())
