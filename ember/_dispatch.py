@@ -88,7 +88,11 @@ def dispatch(op, args, attrs=_EMPTY):
     dev = _device_of(op, args)
     cdt, odt = op.dtype_rule(args, attrs)
     xp = np if dev is _CPU or dev.type == "cpu" else _backend.xp_for(dev)
-    res = op.forward(xp, *_arrays(op, args, cdt, dev), **attrs)
+    try:
+        res = op.forward(xp, *_arrays(op, args, cdt, dev), **attrs)
+    except ValueError:
+        _raise_if_not_broadcastable(args)
+        raise
     if op.nout == 1:
         out = _wrap(res, odt, dev)
         outs = (out,)
@@ -106,6 +110,21 @@ def dispatch(op, args, attrs=_EMPTY):
     if C.state.tracer is not None:
         C.state.tracer.record(op, args, attrs, outs)
     return out
+
+
+def _raise_if_not_broadcastable(args):
+    """PyTorch's RuntimeError for operands whose shapes do not broadcast."""
+    shapes = [a._data.shape for a in args if isinstance(a, Tensor)]
+    for i in range(1, len(shapes)):
+        a, b = shapes[0], shapes[i]
+        n = max(len(a), len(b))
+        pa, pb = (1,) * (n - len(a)) + a, (1,) * (n - len(b)) + b
+        for d in range(n - 1, -1, -1):
+            if pa[d] != pb[d] and pa[d] != 1 and pb[d] != 1:
+                raise RuntimeError(
+                    f"The size of tensor a ({pa[d]}) must match the size of tensor b ({pb[d]}) "
+                    f"at non-singleton dimension {d}"
+                )
 
 
 def _mark_view(outs, src, op, args, attrs):
