@@ -140,11 +140,15 @@ def _scatter_reduce_fwd(xp, x, v, key, reduce):
     return out
 
 
+def _scatter_mul_bwd(c, g):
+    raise NotImplementedError("the backward of scatter(..., reduce='multiply') is not implemented")
+
+
 SCATTER_MUL = register(
     Op(
         "scatter_multiply",
         _scatter_reduce_fwd,
-        None,
+        _scatter_mul_bwd,
         R.same,
         upcast_half=False,
         grad_name="ScatterBackward1",
