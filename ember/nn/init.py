@@ -80,32 +80,14 @@ def normal_(tensor, mean=0.0, std=1.0, generator=None):
         return tensor.normal_(mean, std, generator=generator)
 
 
-def _erfinv(y):
-    """Inverse error function in float64: Giles' approximation, then Newton steps."""
-    y = np.asarray(y, dtype=np.float64)
-    w = -np.log((1.0 - y) * (1.0 + y))
-    small = w < 5.0
-    ws = w - 2.5
-    p1 = 2.81022636e-08
-    for c in (3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087, -0.00125372503,
-              -0.00417768164, 0.246640727, 1.50140941):  # fmt: skip
-        p1 = c + p1 * ws
-    wl = np.sqrt(np.maximum(w, 5.0)) - 3.0
-    p2 = -0.000200214257
-    for c in (0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773, -0.0076224613,
-              0.00943887047, 1.00167406, 2.83297682):  # fmt: skip
-        p2 = c + p2 * wl
-    x = np.where(small, p1, p2) * y
-    erf = np.frompyfunc(math.erf, 1, 1)
-    for _ in range(2):
-        err = erf(x).astype(np.float64) - y
-        x = x - err / (2.0 / math.sqrt(math.pi) * np.exp(-x * x))
-    x = np.where(y == 1, np.inf, np.where(y == -1, -np.inf, x))
-    return x
-
-
 def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
-    """Fill with N(mean, std^2) truncated to [a, b] (inverse-CDF sampling, as PyTorch)."""
+    """Fill with N(mean, std^2) truncated to [a, b].
+
+    Rejection sampling, in PyTorch's order of draws: when the interval holds
+    more than 30% of the mass, normal draws are redrawn (a whole fresh tensor
+    per round) where they fall outside; otherwise uniform proposals on [a, b]
+    are accepted with probability pdf(x) / pdf(mode).
+    """
     if mean < a - 2 * std or mean > b + 2 * std:
         warnings.warn(
             "mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of "
@@ -116,14 +98,47 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
     def norm_cdf(x):
         return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
 
+    from .. import empty_like, where
+
     with no_grad():
-        lo = norm_cdf((a - mean) / std)
-        hi = norm_cdf((b - mean) / std)
-        tensor.uniform_(2 * lo - 1, 2 * hi - 1, generator=generator)
-        _set(tensor, _erfinv(tensor._host().astype(np.float64)))
-        tensor.mul_(std * math.sqrt(2.0))
-        tensor.add_(mean)
-        tensor.clamp_(min=a, max=b)
+        mass = norm_cdf((b - mean) / std) - norm_cdf((a - mean) / std)
+        if mass > 0.3:
+            lo = tensor.new_tensor(a).item()
+            hi = tensor.new_tensor(b).item()
+            result = tensor.normal_(mean, std, generator=generator)
+            while True:
+                mask = (result < lo) | (result > hi)
+                if not bool(mask.any()):
+                    break
+                fresh = empty_like(result).normal_(mean, std, generator=generator)
+                result = where(mask, fresh, result)
+            if result is not tensor:
+                tensor.copy_(result)
+            return tensor
+        mode = max(a, min(mean, b))
+        log_peak = -0.5 * ((mode - mean) / std) ** 2
+        candidates = empty_like(tensor)
+        accept = empty_like(tensor)
+
+        def log_pdf(c):
+            return c.sub_(mean).div_(std).pow_(2).mul_(-0.5).sub_(log_peak)
+
+        tensor.uniform_(a, b, generator=generator)
+        candidates.copy_(tensor)
+        log_pdf(candidates)
+        pending = accept.uniform_(generator=generator).log_().gt(candidates)
+        if not bool(pending.any()):
+            return tensor
+        result = tensor
+        while True:
+            candidates.uniform_(a, b, generator=generator)
+            result = where(pending, candidates, result)
+            log_pdf(candidates)
+            rejected = accept.uniform_(generator=generator).log_().gt(candidates)
+            pending = where(pending, rejected, pending)
+            if not bool(pending.any()):
+                break
+        tensor.copy_(result)
         return tensor
 
 

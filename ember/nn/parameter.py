@@ -90,6 +90,9 @@ class UninitializedParameter(Parameter):
 
         return super().__new__(cls, empty(0, dtype=dtype, device=device), requires_grad)
 
+    def __init__(self, requires_grad=True, device=None, dtype=None):
+        pass
+
     def materialize(self, shape, device=None, dtype=None):
         from .._creation import empty
 
