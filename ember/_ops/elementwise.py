@@ -126,7 +126,7 @@ def _sgn(xp, x):
     if xp.iscomplexobj(x):
         a = xp.abs(x)
         return xp.where(a == 0, 0, x / xp.where(a == 0, 1, a))
-    return xp.sign(x)
+    return _sign(xp, x)
 
 
 def _sign(xp, x):
@@ -503,7 +503,15 @@ def _tensor_where(self, condition, other):
 METHODS["where"] = _tensor_where
 
 
+def _int_bound(v, x):
+    # PyTorch casts a Python-number bound to an integer tensor's dtype (with wrap-around)
+    if isinstance(v, (int, np.integer)) and x.dtype.kind in "iu":
+        return np.asarray(v).astype(x.dtype)
+    return v
+
+
 def _clamp_fwd(xp, x, lo, hi):
+    lo, hi = _int_bound(lo, x), _int_bound(hi, x)
     # NaN in x propagates; a NaN bound gives NaN, as in PyTorch
     if lo is not None:
         x = xp.where(x < lo, lo, x) if not isinstance(lo, float) or lo == lo else lo + 0 * x

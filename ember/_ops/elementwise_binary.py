@@ -104,6 +104,8 @@ def _is_int(v):
 
 
 def _zero_division_check(a, b):
+    if np.broadcast(a, b).size == 0:
+        return
     if _is_int(a) and _is_int(b) and np.any(np.asarray(b) == 0):
         raise RuntimeError("ZeroDivisionError")
 
@@ -317,14 +319,20 @@ def _fmod(xp, a, b):
     return xp.fmod(a, b)
 
 
-def _remainder_bwd(c, g):
+def _quotient_grad(c, g, mode):
     a, b = c.inputs
-    return g, (-g * a.div(b, rounding_mode="floor") if needs(c, 1) else None)
+    if not needs(c, 1):
+        return None
+    a = a if isinstance(a, Tensor) else b.new_full((), a)
+    return -g * a.div(b, rounding_mode=mode)
+
+
+def _remainder_bwd(c, g):
+    return g, _quotient_grad(c, g, "floor")
 
 
 def _fmod_bwd(c, g):
-    a, b = c.inputs
-    return g, (-g * a.div(b, rounding_mode="trunc") if needs(c, 1) else None)
+    return g, _quotient_grad(c, g, "trunc")
 
 
 binary("remainder", _mod, _remainder_bwd, cats=NO_BOOL_REAL, scalar_input=True)
@@ -474,6 +482,7 @@ for _n, _f, _mx in (("maximum", np.maximum, True), ("minimum", np.minimum, False
         cats=REAL_CATS,
         scalar_other=False,
         complex_msg=f"{_n} not implemented for complex tensors.",
+        inplace=False,
     )
 for _n, _f, _mx in (("fmax", np.fmax, True), ("fmin", np.fmin, False)):
     binary(
@@ -483,6 +492,7 @@ for _n, _f, _mx in (("fmax", np.fmax, True), ("fmin", np.fmin, False)):
         cats=REAL_CATS,
         scalar_other=False,
         complex_msg=f"{_n} not implemented for complex tensors.",
+        inplace=False,
     )
 
 
@@ -503,6 +513,7 @@ binary(
     _logaddexp_bwd(False),
     cats=FLOATING,
     scalar_other=False,
+    inplace=False,
 )
 binary(
     "logaddexp2",

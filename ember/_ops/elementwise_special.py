@@ -167,7 +167,8 @@ def _logit_bwd(c, g):
     eps = c.attrs.get("eps")
     d = g / (x * (1 - x))
     if eps is None:
-        return (d,)
+        # outside [0, 1] the gradient is NaN, as in PyTorch
+        return (d.where((x >= 0) & (x <= 1), d.new_full((), float("nan"))),)
     inside = (x >= eps) & (x <= 1 - eps)
     return (d.where(inside, zeros_like(d)),)
 

@@ -86,7 +86,7 @@ OPS = [
     U("abs", unary, dtypes=NUMERIC, errors=lambda: [S(Arg((3,), "bool"))]),
     U("neg", unary, dtypes=NUMERIC, errors=lambda: [S(Arg((3,), "bool"))]),
     U("sign", unary, dtypes=ANY, gradcheck=False),
-    U("sgn", unary, dtypes=ANY, gradcheck=False),
+    U("sgn", unary, dtypes=ANY, grad=False),
     U("signbit", unary, dtypes=ANY, grad=False),
     U("exp", unary, dtypes=ANY),
     U("exp2", unary, dtypes=ANY),
@@ -102,8 +102,8 @@ OPS = [
     U("sin", unary, dtypes=ANY),
     U("cos", unary, dtypes=IF),
     U("tan", lambda dt: unary(dt, -1.2, 1.2), dtypes=IF),
-    U("asin", unit, dtypes=IF),
-    U("acos", unit, dtypes=IF),
+    U("asin", unit, dtypes=("bool",) + F),
+    U("acos", unit, dtypes=("bool",) + F),
     U("atan", unary, dtypes=IF),
     U("arcsin", unit),
     U("sinh", unary, dtypes=IF),
@@ -111,7 +111,7 @@ OPS = [
     U("tanh", unary, dtypes=ANY),
     U("asinh", unary, dtypes=IF),
     U("acosh", lambda dt: unary(dt, 1.2, 4), dtypes=IF),
-    U("atanh", unit, dtypes=IF),
+    U("atanh", unit, dtypes=("bool",) + F),
     U("arctanh", unit),
     U("sigmoid", unary, dtypes=ANY),
     U("relu", unary, dtypes=NUMERIC, gradcheck=False, errors=lambda: [S(Arg((3,), "bool"))]),
@@ -151,7 +151,7 @@ OPS = [
     # --- special functions ---------------------------------------------------------------
     U("erf", unary, dtypes=ANY),
     U("erfc", unary, dtypes=IF),
-    U("erfinv", unit, dtypes=IF),
+    U("erfinv", unit, dtypes=("bool",) + F),
     U("lgamma", lambda dt: unary(dt, -4, 6), dtypes=IF),
     U("digamma", lambda dt: unary(dt, 0.3, 6), dtypes=IF),
     U("digamma", lambda dt: unary(dt, -4, 0), gradcheck=False),
@@ -204,7 +204,8 @@ OPS = [
     ),
     U("true_divide", binary, dtypes=IF),
     U("floor_divide", lambda dt: binary(dt, 1, 4), dtypes=NUMERIC, grad=False),
-    U("remainder", lambda dt: binary(dt, 1, 4, scalar_first=True), dtypes=NUMERIC),
+    U("remainder", lambda dt: binary(dt, 1, 4), dtypes=NUMERIC),
+    U("remainder", lambda dt: [S(2.5, Arg((2, 3), low=1, high=4))], dtypes=NUMERIC, grad=False),
     U(
         "remainder",
         lambda dt: [S(Arg((6,), low=-5, high=5), Arg((6,), low=-3, high=-1))],
@@ -247,7 +248,11 @@ OPS = [
     U("xlogy", lambda dt: binary(dt, 0, 3, scalar_first=True), dtypes=IF),
     U("copysign", lambda dt: binary(dt, 0.5, 3) + [S(Arg((4,)), -1.0)], dtypes=IF, gradcheck=False),
     U("nextafter", tensors, dtypes=F, grad=False),
-    U("ldexp", lambda dt: [S(Arg((3, 4)), Arg((4,), "int64")), S(Arg((5,)), Arg((5,)))], dtypes=IF),
+    U(
+        "ldexp",
+        lambda dt: [S(Arg((3, 4)), Arg((4,), "int64", low=0, high=4)), S(Arg((5,)), Arg((5,)))],
+        dtypes=IF,
+    ),
     U(
         "gcd",
         lambda dt: tensors(dt, -20, 20),
@@ -379,3 +384,56 @@ OPS = [
     ),
     U("clip", lambda dt: [S(Arg((3, 4)), -1, 1)], dtypes=F),
 ]
+
+
+# --- bindings: Tensor methods, in-place variants and out= ----------------------------------
+
+
+def _method(name):
+    return lambda x, *a, **k: getattr(x, name)(*a, **k)
+
+
+def _inplace(name):
+    return lambda x, *a, **k: getattr(x.clone(), name + "_")(*a, **k)
+
+
+def _out(mod, name):
+    def fn(*a, **k):
+        f = getattr(mod, name)
+        o = f(*a, **k).detach().new_empty((0,))
+        r = f(*a, **k, out=o)
+        assert r is o
+        return o
+
+    return fn
+
+
+_BINDING_ROWS = [
+    ("exp", unary, AF), ("sqrt", positive, F), ("tanh", unary, F), ("sigmoid", unary, F),
+    ("erf", unary, F), ("lgamma", positive, F), ("floor", unary, F), ("frac", unary, F),
+    ("atan2", tensors, F), ("add", binary, F), ("sub", binary, F),
+    ("mul", binary, F), ("div", binary, F), ("remainder", lambda dt: binary(dt, 1, 4), F),
+    ("pow", lambda dt: binary(dt, 0.5, 2), F), ("xlogy", binary, F),
+    ("copysign", tensors, F), ("hypot", tensors, F),
+    ("clamp", lambda dt: [S(Arg((5,)), -1, 1)], F),
+    ("lerp", ternary, F), ("logit", unit, F), ("nan_to_num", unary, F), ("square", unary, F),
+]  # fmt: skip
+for _n, _s, _d in _BINDING_ROWS:
+    OPS.append(U(_n + ":method", _s, dtypes=_d, ember_fn=_method(_n), torch_fn=_method(_n),
+                 gradcheck=False))  # fmt: skip
+    OPS.append(U(_n + ":inplace", _s, dtypes=_d, ember_fn=_inplace(_n), torch_fn=_inplace(_n),
+                 gradcheck=False, grad_dtypes=("float64",)))  # fmt: skip
+    OPS.append(U(_n + ":out", _s, dtypes=_d[-1:], ember_fn=_out(ember, _n),
+                 torch_fn=_out(torch, _n), grad=False))  # fmt: skip
+OPS += [
+    U("add_:int", lambda dt: [S(Arg((3, 4)), Arg((4,)), alpha=2), S(Arg((3,)), True)],
+      dtypes=("int64", "uint8"), ember_fn=_inplace("add"), torch_fn=_inplace("add")),
+    U("exp_:int", unary, dtypes=("int64",), ember_fn=_inplace("exp"), torch_fn=_inplace("exp")),
+    U("bitwise_and_:", lambda dt: [S(Arg((3, 4)), Arg((4,)))], dtypes=("int32", "bool"),
+      ember_fn=_inplace("bitwise_and"), torch_fn=_inplace("bitwise_and"), grad=False),
+    U("eq_", binary, dtypes=F, ember_fn=_inplace("eq"), torch_fn=_inplace("eq"), grad=False),
+    U("polygamma:method", lambda dt: [S(Arg((5,), low=0.5, high=3), 2)],
+      ember_fn=_method("polygamma"), torch_fn=_method("polygamma"), gradcheck=False),
+    *[U(n + ":method", tensors, dtypes=F, ember_fn=_method(n), torch_fn=_method(n),
+        gradcheck=False) for n in ("maximum", "fmin", "logaddexp")],
+]  # fmt: skip
