@@ -9,8 +9,12 @@ def _tuple(x):
     return (x,) if isinstance(x, Tensor) else tuple(x)
 
 
-def _prepare(inputs):
-    return tuple(x.detach().requires_grad_(True) for x in _tuple(inputs))
+def _prepare(inputs, create_graph=False):
+    """Inputs that require grad; with create_graph they keep their history (for hessian)."""
+    return tuple(
+        x.view_as(x) if create_graph and x.requires_grad else x.detach().requires_grad_(True)
+        for x in _tuple(inputs)
+    )
 
 
 def vjp(func, inputs, v=None, create_graph=False, strict=False):
@@ -39,7 +43,7 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False,
 
     single_in = isinstance(inputs, Tensor)
     with enable_grad():
-        ins = _prepare(inputs)
+        ins = _prepare(inputs, create_graph)
         out = func(*ins)
         single_out = isinstance(out, Tensor)
         outs = _tuple(out)
