@@ -1,3 +1,4 @@
+# ruff: noqa: B023
 """nn.Module semantics against torch: routing, iteration, state_dict, hooks, repr, conversion."""
 
 import copy
