@@ -28,6 +28,8 @@ def _x(*shape, seed=0):
 
 
 def _flat(out):
+    if out is None:
+        return []
     if hasattr(out, "batch_sizes"):
         return [out.data]
     if isinstance(out, (tuple, list)):
