@@ -379,9 +379,12 @@ def affine_grid(theta, size, align_corners=None):
 
 def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     """Extracts sliding local blocks from a batched input tensor (im2col)."""
-    if input.ndim not in (3, 4):
-        raise NotImplementedError(f"Input Error: Only 3D or 4D input Tensors are supported (got "
-                                  f"{input.ndim}D)")  # fmt: skip
+    if input.ndim < 3:
+        raise IndexError(f"Dimension out of range (expected to be in range of "
+                         f"[{-input.ndim}, {input.ndim - 1}], but got 2)")  # fmt: skip
+    if input.ndim > 4:
+        raise RuntimeError(f"Expected 3D or 4D (batch mode) tensor with optional 0 dim batch "
+                           f"size for input, but got: {list(input.shape)}")  # fmt: skip
     unb = input.ndim == 3
     x = input.unsqueeze(0) if unb else input
     k, d, p, s = (_tup(v, 2) for v in (kernel_size, dilation, padding, stride))
@@ -398,8 +401,9 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
 def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
     """Combines an array of sliding local blocks into a large containing tensor (col2im)."""
     if input.ndim not in (2, 3):
-        raise NotImplementedError(f"Input Error: Only unbatched (2D) or batched (3D) input "
-                                  f"Tensors are supported (got {input.ndim}D)")  # fmt: skip
+        raise RuntimeError(f"Expected 2D or 3D (batch mode) tensor for input with possibly 0 "
+                           "batch size and non-zero dimensions for input, but got: "
+                           f"{list(input.shape)}")  # fmt: skip
     unb = input.ndim == 2
     x = input.unsqueeze(0) if unb else input
     o, k, d, p, s = (_tup(v, 2) for v in (output_size, kernel_size, dilation, padding, stride))
