@@ -73,7 +73,7 @@ CLASS_SCATTER = register(
 
 
 def class_pick(input, target, ignore_index=-100):
-    """``input[n, target[n, ...], ...]`` for input (N, C, ...) and target (N, ...); 0 where ignored."""
+    """``input[n, target[n, ...], ...]`` for input (N, C, ...); 0 where ignored."""
     return dispatch(CLASS_PICK, (input, target), {"ignore_index": int(ignore_index)})
 
 
