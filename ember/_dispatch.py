@@ -22,6 +22,8 @@ _HALF = (D.float16, D.bfloat16)
 _F32 = np.dtype(np.float32)
 _CPU = _dev.CPU
 _ndarray = np.ndarray
+_local = C.local
+_state = C.state
 
 
 def _device_of(op, args):
@@ -60,7 +62,12 @@ def _arrays(op, args, cdt, dev):
     out = []
     nocast = op.nocast
     for i, a in enumerate(args):
-        if isinstance(a, Tensor):
+        if type(a) is Tensor and a._device is dev:
+            arr = a._data
+            if arr.dtype is not cnp and arr.dtype != cnp and not (nocast and i in nocast):
+                arr = arr.astype(cnp)
+            out.append(arr)
+        elif isinstance(a, Tensor):
             arr = a._data
             if arr.dtype != cnp and not (nocast and i in nocast):
                 arr = arr.astype(cnp)
@@ -73,6 +80,8 @@ def _arrays(op, args, cdt, dev):
 
 
 def _wrap(res, odt, dev):
+    if type(res) is _ndarray and res.dtype is odt.np:
+        return Tensor._make(res, odt, dev)
     if not isinstance(res, _ndarray):
         if isinstance(res, (np.generic, int, float, complex, bool)):
             res = np.asarray(res)
@@ -102,13 +111,13 @@ def dispatch(op, args, attrs=_EMPTY):
         out = outs
     if op.view:
         _mark_view(outs, args[0], op, args, attrs)
-    if C.local.grad_enabled and op.backward is not None:
+    if op.backward is not None and _local.grad_enabled:
         for a in args:
-            if isinstance(a, Tensor) and a._requires_grad:
+            if getattr(a, "_requires_grad", False):
                 _record(op, args, attrs, outs)
                 break
-    if C.state.tracer is not None:
-        C.state.tracer.record(op, args, attrs, outs)
+    if _state.tracer is not None:
+        _state.tracer.record(op, args, attrs, outs)
     return out
 
 

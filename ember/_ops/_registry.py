@@ -17,21 +17,40 @@ from .. import _dtype as D
 # dtype rules: (args, attrs) -> (compute dtype, result dtype)
 
 
+_FAST_SCALARS = (int, float)
+
+
+def _fast_binary(args):
+    """The result dtype for the common cases (same dtypes; float tensor with a number), or None."""
+    if len(args) != 2:
+        return None
+    a, b = args
+    da = getattr(a, "_dtype", None)
+    if da is None:
+        return None
+    db = getattr(b, "_dtype", None)
+    if db is da:
+        return da
+    if db is None and type(b) in _FAST_SCALARS and da.category == D.FLOAT:
+        return da
+    return None
+
+
 def promote(args, attrs):
-    dt = D.result_type_of(args)
+    dt = _fast_binary(args) or D.result_type_of(args)
     return dt, dt
 
 
 def promote_float(args, attrs):
     """Like promote, but integers and bools compute in the default float dtype."""
-    dt = D.result_type_of(args)
+    dt = _fast_binary(args) or D.result_type_of(args)
     if dt.category < D.FLOAT:
         dt = D.get_default_dtype()
     return dt, dt
 
 
 def compare(args, attrs):
-    return D.result_type_of(args), D.bool_
+    return _fast_binary(args) or D.result_type_of(args), D.bool_
 
 
 def same(args, attrs):
