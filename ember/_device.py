@@ -6,8 +6,7 @@ _TYPES = ("cpu", "cuda", "meta")
 
 
 class device:
-    """A device, as ``torch.device``: ``device('cuda:1')``, ``device('cpu')``, ``device('cuda', 0)``.
-    """
+    """A device, as ``torch.device``: ``device('cuda:1')``, ``device('cuda', 0)``."""
 
     __slots__ = ("type", "index")
 
