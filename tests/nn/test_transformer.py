@@ -89,8 +89,14 @@ def test_multihead_attention(cfg, need_weights):
     ekpm, tkpm = _mask_pair(kpm)
     am = np.random.default_rng(1).standard_normal((4, 6)).astype(np.float32)
     eam, tam = _mask_pair(am)
-    eout, tout = _compare(em, tm, [eq, ek, ev, ekpm, need_weights, eam],
-                          [tq, tk, tv, tkpm, need_weights, tam], [eq, ek, ev], [tq, tk, tv])  # fmt: skip
+    eout, tout = _compare(
+        em,
+        tm,
+        [eq, ek, ev, ekpm, need_weights, eam],
+        [tq, tk, tv, tkpm, need_weights, tam],
+        [eq, ek, ev],
+        [tq, tk, tv],
+    )
     assert (eout[1] is None) == (tout[1] is None)
     assert repr(em) == repr(tm)
 
