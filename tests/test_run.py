@@ -1,0 +1,131 @@
+"""`python -m ember.run` and `ember.install_as_torch()`: `import torch` in a script gets ember."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _env():
+    env = dict(os.environ)
+    env["PYTHONPATH"] = ROOT + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def _run(args, cwd):
+    return subprocess.run(
+        [sys.executable, *args], cwd=cwd, env=_env(), capture_output=True, text=True, timeout=120
+    )
+
+
+def _write(folder, name, source):
+    path = folder / name
+    path.write_text(textwrap.dedent(source))
+    return path
+
+
+def test_import_torch_gets_ember_and_sibling_module_imports_normally(tmp_path):
+    _write(tmp_path, "helper.py", "SCALE = 3\n")
+    script = _write(
+        tmp_path,
+        "train.py",
+        """
+        import sys
+        import torch, torch.nn as nn
+        import torch.nn.functional as F
+        from torch import optim
+        import ember
+        import helper
+
+        assert torch.Tensor is ember.Tensor
+        assert nn.Linear is ember.nn.Linear and F.relu is ember.nn.functional.relu
+        assert optim.SGD is ember.optim.SGD
+        assert torch.nn is nn and torch.nn.functional is F
+        assert helper.__file__.endswith("helper.py")
+        assert sys.argv[1:] == ["--steps", "2"]
+        x = torch.ones(2, 3) * helper.SCALE
+        print("OK", torch.__version__, type(x).__module__, nn.Linear(3, 1)(x).shape)
+        """,
+    )
+    r = _run(["-m", "ember.run", str(script), "--steps", "2"], cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    assert "OK 2.13.0+ember ember._tensor torch.Size([2, 1])" in r.stdout
+
+
+def test_missing_attribute_names_the_pytorch_api(tmp_path):
+    script = _write(
+        tmp_path,
+        "s.py",
+        """
+        import torch.nn as nn
+        assert not hasattr(nn, "NoSuchLayer")
+        assert getattr(nn, "NoSuchLayer", None) is None
+        nn.NoSuchLayer(3)
+        """,
+    )
+    r = _run(["-m", "ember.run", str(script)], cwd=tmp_path)
+    assert r.returncode == 1
+    assert "AttributeError: ember does not implement torch.nn.NoSuchLayer yet" in r.stderr
+
+
+def test_missing_submodule_names_the_pytorch_module(tmp_path):
+    script = _write(tmp_path, "s.py", "import torch.no_such_module\n")
+    r = _run(["-m", "ember.run", str(script)], cwd=tmp_path)
+    assert r.returncode == 1
+    assert "ModuleNotFoundError: ember does not implement torch.no_such_module yet" in r.stderr
+
+
+def test_run_module_form_and_exit_status(tmp_path):
+    _write(tmp_path, "mymod.py", "import sys, torch\nprint('MOD', sys.argv[1:])\nsys.exit(3)\n")
+    r = _run(["-m", "ember.run", "-m", "mymod", "x"], cwd=tmp_path)
+    assert r.returncode == 3, r.stderr
+    assert "MOD ['x']" in r.stdout
+
+
+def test_usage_and_missing_script(tmp_path):
+    r = _run(["-m", "ember.run", "--help"], cwd=tmp_path)
+    assert r.returncode == 0 and "python -m ember.run script.py" in r.stdout
+    r = _run(["-m", "ember.run", str(tmp_path / "absent.py")], cwd=tmp_path)
+    assert r.returncode == 2 and "can't open file" in r.stderr
+
+
+def test_install_as_torch_in_process():
+    code = textwrap.dedent(
+        """
+        import ember
+        ember.install_as_torch()
+        ember.install_as_torch()  # twice is harmless
+        import torch
+        from torch.utils import data
+        assert torch.zeros(2).sum().item() == 0.0
+        assert "ember" in repr(torch)
+        torch.some_flag = 5  # writes go to ember's module
+        assert ember.some_flag == 5
+        from ember._torch_shim import uninstall_as_torch
+        uninstall_as_torch()
+        import sys
+        assert "torch" not in sys.modules
+        print("OK")
+        """
+    )
+    r = _run(["-c", code], cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    assert "OK" in r.stdout
+
+
+@pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="needs PyTorch")
+def test_install_after_real_torch_refuses():
+    code = (
+        "import torch, ember\n"
+        "try:\n    ember.install_as_torch()\nexcept RuntimeError as e:\n    print(e)\n"
+    )
+    r = _run(["-c", code], cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    assert "already imported" in r.stdout
