@@ -189,8 +189,8 @@ class Tensor:
     def stride(self, dim=None):
         item = self._data.itemsize
         st = tuple(s // item for s in self._data.strides)
-        if self._data.size == 0:
-            st = _contiguous_strides(self._data.shape)
+        if self._data.size == 0 and not any(st):
+            st = _contiguous_strides(self._data.shape)  # NumPy zeroes an empty array's strides
         if dim is None:
             return st
         return st[self._wrap_dim(dim)]
