@@ -395,6 +395,17 @@ class Tensor:
     def detach(self):
         return self._alias()
 
+    def as_subclass(self, cls):
+        """This tensor's data and history viewed as an instance of ``cls`` (a Tensor subclass)."""
+        if not (isinstance(cls, type) and issubclass(cls, Tensor)):
+            raise TypeError(f"as_subclass expects a Tensor subclass, got {cls!r}")
+        t = self._alias()
+        t.__class__ = cls
+        t._requires_grad = self._requires_grad
+        t.grad_fn = self.grad_fn
+        t._output_nr = self._output_nr
+        return t
+
     def detach_(self):
         if self._base is not None and self._base.requires_grad:
             raise RuntimeError("Can't detach views in-place. Use detach() instead.")
