@@ -340,16 +340,4 @@ def _legacy_tensor_init(self, *args, **kwargs):
         t = src
     else:
         t = empty(*args, dtype=D.get_default_dtype(), device=device)
-    for slot in ("_data", "_dtype", "_device"):
-        setattr(self, slot, getattr(t, slot))
-    self._requires_grad = False
-    self._grad = None
-    self.grad_fn = None
-    self._output_nr = 0
-    self._vc = [0]
-    self._base = None
-    self._view_chain = ()
-    self._storage = None
-    self._grad_acc = None
-    self._hooks = None
-    self._post_hooks = None
+    self._init_fields(t._data, t._dtype, t._device)

@@ -61,6 +61,11 @@ class Tensor:
     @classmethod
     def _make(cls, data, dtype, device=_dev.CPU, requires_grad=False):
         t = object.__new__(cls)
+        t._init_fields(data, dtype, device, requires_grad)
+        return t
+
+    def _init_fields(self, data, dtype, device, requires_grad=False):
+        t = self
         t._data = data
         t._dtype = dtype
         t._device = device
@@ -75,7 +80,6 @@ class Tensor:
         t._grad_acc = None
         t._hooks = None
         t._post_hooks = None
-        return t
 
     def _alias(self, data=None, share_version=True):
         """A new tensor on the same (or given) data, without history."""
