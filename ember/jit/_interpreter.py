@@ -128,6 +128,14 @@ def resolve_call(path: str):
 
 _CALL_CACHE: dict = {}
 
+# Extra node namespaces: ``NAMESPACES["aten"] = resolve`` where ``resolve(node)``
+# returns a callable run as ``fn(*positional, **keywords)``. The front end
+# registers ``aten`` (TorchScript operator names such as ``aten::linear``,
+# resolved through its schema table, with ``node.attrs`` available to pick an
+# overload or an upgrader); the archive printer writes ``aten::X`` as ``torch.X``.
+NAMESPACES: dict = {}
+_RESOLVED: dict = {}
+
 
 def run(graph: _ir.Graph, args, self_obj=None):
     """Run ``graph`` on ``args``; returns one value or a tuple of the graph's outputs."""
@@ -170,6 +178,11 @@ def _run_node(n: _ir.Node, env: dict) -> None:
             fn = PY_BUILTINS.get(target)
             if fn is None:
                 raise RuntimeError(f"unknown builtin py::{target}")
+            res = fn(*pos, **kw)
+        elif ns in NAMESPACES:
+            fn = _RESOLVED.get(n)
+            if fn is None:
+                fn = _RESOLVED[n] = NAMESPACES[ns](n)
             res = fn(*pos, **kw)
         else:
             raise RuntimeError(f"the interpreter cannot run node kind {kind!r}")

@@ -27,6 +27,8 @@ Node kinds
     (``call::nn.functional.linear``, ``call::zeros``, ``call::add``). Inputs are
     positional arguments followed by the keyword arguments named in ``kwnames``.
     The function itself goes through dispatch: no op is implemented twice.
+    ``node.attrs["aten"] = "linear"`` (optional) tells the archive printer the
+    TorchScript operator to print (``torch.linear(...)``) with the same arguments.
 ``method::<name>``
     a public Tensor method on input 0 (``method::size``, ``method::dim``,
     ``method::contiguous``); same argument convention as ``call::``.
@@ -37,6 +39,11 @@ Node kinds
     le gt ge getitem setitem delitem len append extend insert pop contains
     int float bool str format min max abs round keys values items list tuple
     dict range_length`` ... The archive printer writes them as ``torch.<aten>``.
+``aten::<name>`` (or any namespace registered in ``_interpreter.NAMESPACES``)
+    a TorchScript operator resolved by the front end's schema table; same
+    argument convention as ``call::``. The archive printer writes it as
+    ``torch.<name>(positional..., keyword=...)`` (``ops.<ns>.<name>`` for
+    other namespaces), so these nodes print exactly as they were parsed.
 ``prim::*``
     the primitives below.
 
