@@ -15,7 +15,12 @@ __all__ = ["dispatch", "dispatch_inplace", "Tensor", "check_tensor", "handle_out
            "wrap_dim", "dims_arg", "type_word", "needs"]  # fmt: skip
 
 
+_NUMBER_TYPES = frozenset((int, float, bool, complex))
+
+
 def is_scalar(x) -> bool:
+    if type(x) in _NUMBER_TYPES:
+        return True
     return isinstance(x, (numbers.Number, np.generic)) and not isinstance(x, Tensor)
 
 
@@ -93,3 +98,46 @@ def dims_arg(dim, ndim):
 def needs(ctx, i) -> bool:
     """Whether argument ``i`` of the node's op wants a gradient."""
     return ctx.next_edges[i] is not None
+
+
+def inplace_by_copy(fn, name):
+    """``Tensor.<name>_`` for a composite op: compute ``fn`` out of place, copy into self.
+
+    The op reads a clone of ``self`` when autograd is on, so a backward that saved its
+    input does not see the write (PyTorch's ``cumprod_`` backward works the same way).
+    """
+
+    def inplace(self, *args, **kwargs):
+        src = self.clone() if C.local.grad_enabled and self.requires_grad else self
+        res = fn(src, *args, **kwargs)
+        if tuple(res.shape) != tuple(self.shape):
+            raise RuntimeError(
+                f"{name}_(): output with shape {list(self.shape)} doesn't match the broadcast "
+                f"shape {list(res.shape)}"
+            )
+        return self.copy_(res)
+
+    inplace.__name__ = name + "_"
+    return inplace
+
+
+def inplace_view(fn, name):
+    """``Tensor.<name>_`` for a view op (``t_``, ``squeeze_``): self becomes the view."""
+
+    def inplace(self, *args, **kwargs):
+        if self.requires_grad and self.is_leaf and C.local.grad_enabled:
+            raise RuntimeError(
+                "a leaf Variable that requires grad is being used in an in-place operation."
+            )
+        res = fn(self, *args, **kwargs)
+        self._data = res._data
+        if res.requires_grad:
+            self.grad_fn = res.grad_fn
+            self._output_nr = res._output_nr
+        if self._base is not None:
+            self._view_chain = res._view_chain
+        self._vc[0] += 1
+        return self
+
+    inplace.__name__ = name + "_"
+    return inplace

@@ -40,6 +40,9 @@ def _check_cats(name, cats, a, b, kernel=None, complex_msg=None):
     )
 
 
+_FAST_NUMBERS = frozenset((int, float, bool))
+
+
 def _tensor_only(name, x, arg, pos):
     if not isinstance(x, Tensor):
         raise TypeError(
@@ -67,6 +70,10 @@ def binary(
     op = register(Op(name, fwd, bwd, rule, save))
 
     def check(input, other, fname):
+        if cats is ALL_CATS and type(input) is Tensor and (
+            type(other) is Tensor or (scalar_other and type(other) in _FAST_NUMBERS)
+        ):
+            return
         if not isinstance(input, Tensor):
             if not scalar_input or not isinstance(other, Tensor):
                 check_tensor(fname, input)
@@ -217,7 +224,7 @@ add = _alpha_op(ADD)
 sub = _alpha_op(SUB)
 
 
-@export
+@export(method=False)  # torch.rsub only; Tensor has no rsub method
 def rsub(input, other, *, alpha=1):
     check_tensor("rsub", input)
     return dispatch(SUB, (other, input), _alpha_attrs("sub", other, input, alpha))
@@ -377,7 +384,20 @@ def _pow_bwd(c, g):
     return ga, gb
 
 
-POW = binary("pow", _pow_fwd, _pow_bwd, cats=NO_BOOL, scalar_input=True, kernel="pow")
+POW = binary(
+    "pow", _pow_fwd, _pow_bwd, cats=NO_BOOL, scalar_input=True, kernel="pow", other_name="exponent"
+)
+_pow, _pow_ = R.FUNCTIONS["pow"], R.METHODS["pow_"]
+
+
+@export
+def pow(input, exponent, *, out=None):  # PyTorch names the second argument ``exponent``
+    return _pow(input, exponent, out=out)
+
+
+@export(names=("pow_",))
+def pow_(input, exponent):
+    return _pow_(input, exponent)
 
 
 @export
@@ -521,6 +541,7 @@ binary(
     _logaddexp_bwd(True),
     cats=(D.FLOAT,),
     scalar_other=False,
+    inplace=False,  # PyTorch has no Tensor.logaddexp2_
 )
 
 
@@ -560,7 +581,21 @@ binary(
     "io",
     cats=NO_COMPLEX,
 )
-binary("nextafter", lambda xp, a, b: xp.nextafter(a, b), None, cats=(D.FLOAT,), scalar_other=False)
+
+
+def _nextafter_bwd(c, g):
+    # PyTorch's NextafterBackward0: the step is treated as constant
+    return (g if needs(c, 0) else None), (zeros_like(g) if needs(c, 1) else None)
+
+
+binary(
+    "nextafter",
+    lambda xp, a, b: xp.nextafter(a, b),
+    _nextafter_bwd,
+    save="",
+    cats=(D.FLOAT,),
+    scalar_other=False,
+)
 
 
 def _gcd(xp, a, b):
