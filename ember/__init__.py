@@ -131,3 +131,4 @@ from .serialization import load, save  # noqa: E402
 from . import linalg  # noqa: E402
 from . import fft  # noqa: E402
 from ._torch_shim import install_as_torch  # noqa: E402
+from . import jit  # noqa: E402
