@@ -175,6 +175,14 @@ class RecursiveScriptModule(ScriptModule):
             raise RuntimeError(f"Method '{name}' is not defined on {self._qualified_name}")
         return _interpreter.run(fn.graph, fn._bind_args(args, dict(kwargs), self))
 
+    def __getattribute__(self, name):
+        # compiled methods shadow Module's own (``double``, ``float``, ...), as in torch
+        if name[0] != "_" and name != "forward":
+            methods = object.__getattribute__(self, "__dict__").get("_methods")
+            if methods and name in methods:
+                return methods[name].bind(self)
+        return object.__getattribute__(self, name)
+
     def __getattr__(self, name):
         methods = self.__dict__.get("_methods")
         if methods is not None and name in methods:

@@ -133,25 +133,29 @@ class _Tracer:
             return self.graph.tuple([self.output_value(o, strict) for o in out])
         if isinstance(out, list):
             if strict:
-                raise RuntimeError(
+                warnings.warn(
                     "Encountering a list at the output of the tracer might cause the trace to be "
                     "incorrect, this is only valid if the container structure does not change "
                     "based on the module's inputs. Consider using a constant container instead "
                     "(e.g. for `list`, use a `tuple` instead. for `dict`, use a `NamedTuple` "
                     "instead). If you absolutely need this and know the side effects, pass "
-                    "strict=False to trace() to allow this behavior."
+                    "strict=False to trace() to allow this behavior.",
+                    TracerWarning,
+                    stacklevel=4,
                 )
             vals = [self.output_value(o, strict) for o in out]
             return self.graph.list(vals, T.Tensor)
         if isinstance(out, dict):
             if strict:
-                raise RuntimeError(
+                warnings.warn(
                     "Encountering a dict at the output of the tracer might cause the trace to be "
                     "incorrect, this is only valid if the container structure does not change "
                     "based on the module's inputs. Consider using a constant container instead "
                     "(e.g. for `list`, use a `tuple` instead. for `dict`, use a `NamedTuple` "
                     "instead). If you absolutely need this and know the side effects, pass "
-                    "strict=False to trace() to allow this behavior."
+                    "strict=False to trace() to allow this behavior.",
+                    TracerWarning,
+                    stacklevel=4,
                 )
             flat = []
             for k, o in out.items():

@@ -1,0 +1,130 @@
+"""ember.jit.trace against eager ember and torch: values, gradients, warnings, errors."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import ember
+
+torch = pytest.importorskip("torch")
+
+
+def _mlp():
+    ember.manual_seed(0)
+    return ember.nn.Sequential(ember.nn.Linear(3, 4), ember.nn.ReLU(), ember.nn.Linear(4, 2))
+
+
+def test_traced_module_matches_eager_on_new_inputs():
+    m = _mlp()
+    t = ember.jit.trace(m, ember.randn(2, 3))
+    x = ember.randn(5, 3)
+    np.testing.assert_allclose(t(x).detach().numpy(), m(x).detach().numpy(), rtol=1e-6)
+    assert [n for n, _ in t.named_parameters()] == [n for n, _ in m.named_parameters()]
+    assert t.state_dict().keys() == m.state_dict().keys()
+    assert isinstance(t, ember.jit.ScriptModule) and isinstance(t, ember.nn.Module)
+
+
+def test_gradients_flow_through_traced_module():
+    m = _mlp()
+    t = ember.jit.trace(m, ember.randn(2, 3))
+    x = np.random.default_rng(1).standard_normal((4, 3)).astype(np.float32)
+    t(ember.tensor(x)).pow(2).sum().backward()
+    tm = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(), torch.nn.Linear(4, 2))
+    with torch.no_grad():
+        for (_, p), (_, q) in zip(m.named_parameters(), tm.named_parameters()):
+            q.copy_(torch.from_numpy(p.detach().numpy()))
+    tm(torch.tensor(x)).pow(2).sum().backward()
+    for (_, p), (_, q) in zip(m.named_parameters(), tm.named_parameters()):
+        np.testing.assert_allclose(p.grad.numpy(), q.grad.numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_traced_function_graph_and_outputs():
+    def f(a, b):
+        return a * 2 + b.sum(), a - 1
+
+    sf = ember.jit.trace(f, (ember.ones(2), ember.ones(2)))
+    assert isinstance(sf, ember.jit.ScriptFunction)
+    text = str(sf.graph)
+    assert "ember::mul" in text and "ember::sum" in text and "prim::TupleConstruct" in text
+    a, b = ember.tensor([1.0, 2.0]), ember.tensor([3.0, 4.0])
+    got = sf(a, b)
+    assert got[0].tolist() == [9.0, 11.0] and got[1].tolist() == [0.0, 1.0]
+    assert "def f(a: Tensor,\n    b: Tensor) -> Tuple[Tensor, Tensor]:" in sf.code
+
+
+def test_python_control_flow_is_frozen_with_a_tracer_warning():
+    def g(a):
+        if a.sum() > 0:
+            return a + 1
+        return a - 1
+
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        tg = ember.jit.trace(g, (ember.ones(2),))
+    assert any(issubclass(x.category, ember.jit.TracerWarning) for x in w)
+    # the positive branch was recorded; torch freezes the same way
+    assert tg(-ember.ones(2)).tolist() == [0.0, 0.0]
+    tt = torch.jit.trace(lambda a: a + 1 if a.sum() > 0 else a - 1, (torch.ones(2),))
+    assert tt(-torch.ones(2)).tolist() == [0.0, 0.0]
+
+
+def test_strict_warns_on_list_outputs_like_torch():
+    with pytest.warns(ember.jit.TracerWarning, match="Encountering a list at the output"):
+        ember.jit.trace(lambda a: [a, a], (ember.ones(1),))
+    with pytest.warns(torch.jit.TracerWarning, match="Encountering a list at the output"):
+        torch.jit.trace(lambda a: [a, a], (torch.ones(1),))
+    out = ember.jit.trace(lambda a: [a + 1, a], (ember.ones(1),), strict=False)(ember.zeros(1))
+    assert [o.tolist() for o in out] == [[1.0], [0.0]]
+
+
+def test_in_place_ops_and_constants():
+    c = ember.tensor([10.0, 20.0])
+
+    def f(a):
+        b = a.clone()
+        b.add_(c)
+        return b
+
+    tf = ember.jit.trace(f, (ember.ones(2),))
+    assert "ember::add_" in str(tf.graph)
+    assert tf(ember.zeros(2)).tolist() == [10.0, 20.0]
+
+
+def test_trace_module_several_methods_and_invoke():
+    class M(ember.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lin = ember.nn.Linear(2, 2)
+
+        def forward(self, x):
+            return self.lin(x)
+
+        def double(self, x):
+            return self.lin(x) * 2
+
+    m = M()
+    x = ember.randn(3, 2)
+    t = ember.jit.trace_module(m, {"forward": (x,), "double": (x,)})
+    np.testing.assert_allclose(t.invoke("double", x).detach().numpy(),
+                               (m(x) * 2).detach().numpy(), rtol=1e-6)  # fmt: skip
+    np.testing.assert_allclose(t.double(x).detach().numpy(), t.invoke("double", x).detach().numpy())
+    with pytest.raises(RuntimeError, match="Method 'nope' is not defined"):
+        t.invoke("nope", x)
+
+
+def test_train_eval_and_is_tracing():
+    seen = []
+
+    def f(a):
+        seen.append(ember.jit.is_tracing())
+        return a + 1
+
+    ember.jit.trace(f, (ember.ones(1),), check_trace=False)
+    assert seen == [True] and not ember.jit.is_tracing()
+    t = ember.jit.trace(_mlp(), ember.randn(1, 3))
+    t.eval()
+    assert not t.training and not t[0].training if hasattr(t, "__getitem__") else True
+    assert not t._modules["0"].training
