@@ -1,4 +1,4 @@
-"""torch 2.13's torch.jit.load reads ember's archives, gives the same outputs and saves them again."""
+"""torch 2.13 loads ember's TorchScript archives, gives the same outputs and saves them again."""
 
 from __future__ import annotations
 
