@@ -1076,6 +1076,8 @@ class Compiler:
 
     def expr_Call(self, e):
         fn = self.expr(e.func)
+        if getattr(fn, "raw_args", False):
+            return fn.call_raw(self, e)
         args = []
         for a in e.args:
             if isinstance(a, ast.Starred):

@@ -793,6 +793,7 @@ def lookup(qualified: str, version: int | None = None) -> Schema | None:
         s = _generic(qualified[6:])
         if s is not None:
             TABLE[qualified] = s
+            install_kind(qualified)
     if s is None or version is None:
         return s
     if qualified in ("aten::div", "aten::div_") and version < 4:
@@ -875,3 +876,19 @@ def _install_all():
 
 
 _install_all()
+
+
+def _no_fast_path(name):
+    def fn(*args, **kwargs):
+        raise NotImplementedError(
+            f"aten::{name} (PyTorch's fused inference fast path) is not implemented in ember; "
+            "archives reach it only when torch.backends.mha.get_fastpath_enabled() is True, "
+            "which ember reports as False"
+        )
+
+    op(name, "Any")(fn)
+    install_kind("aten::" + name)
+
+
+_no_fast_path("_transformer_encoder_layer_fwd")
+_no_fast_path("_native_multi_head_attention")

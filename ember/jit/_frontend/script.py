@@ -115,6 +115,20 @@ class PyObj(Sugar):
         except AttributeError:
             raise c.error(f"'{self.describe()}' has no attribute '{name}'", node) from None
 
+    @property
+    def raw_args(self):
+        from .. import annotate
+
+        return self.obj is annotate
+
+    def call_raw(self, c, node):
+        t = c.resolve_type(node.args[0], node)
+        v = c.expr(node.args[1], expected=t)
+        v = c.value(v, node)
+        if v.node is not None and v.node.kind in ("prim::ListConstruct", "prim::DictConstruct"):
+            v.type = t
+        return c.coerce(v, t, node)
+
     def call(self, c, args, kwargs, node):
         return c.call_python(self.obj, args, kwargs, node)
 
@@ -308,10 +322,6 @@ class ScriptCompiler(Compiler):
         blk = self.env.block
         from .. import annotate, is_scripting, is_tracing
 
-        if obj is annotate:
-            t = self.resolve_type(node.args[0], node)
-            v = self.expr(node.args[1], expected=t)
-            return self.coerce(self.value(v, node), t, node)
         if obj is is_scripting:
             return blk.constant(True)
         if obj is is_tracing:
