@@ -128,17 +128,30 @@ def register(op: Op) -> Op:
     return op
 
 
+# The in-place variants PyTorch also binds as ``torch.<name>_`` functions; every other
+# ``<name>_`` is a Tensor method only (``torch.add_`` does not exist).
+TOPLEVEL_INPLACE = frozenset(
+    "abs_ acos_ acosh_ addmv_ arccos_ arccosh_ arcsin_ arcsinh_ arctan_ arctanh_ as_strided_ "
+    "asin_ asinh_ atan_ atanh_ ceil_ celu_ clamp_ clamp_max_ clamp_min_ clip_ conj_physical_ "
+    "cos_ cosh_ deg2rad_ detach_ dropout_ erf_ erfc_ exp2_ exp_ expm1_ fill_ fix_ floor_ frac_ "
+    "gcd_ i0_ index_put_ lcm_ ldexp_ log10_ log1p_ log2_ log_ logit_ nan_to_num_ neg_ negative_ "
+    "rad2deg_ reciprocal_ relu_ round_ rsqrt_ selu_ sigmoid_ sin_ sinc_ sinh_ sqrt_ square_ tan_ "
+    "tanh_ threshold_ trunc_ xlogy_ zero_".split()
+)
+
+
 def export(fn=None, *, names=None, method=True, function=True, method_names=None):
     """Bind ``fn`` as ``ember.<name>`` and (with ``method``) ``Tensor.<name>``.
 
     A method is the same function with the tensor as first argument, exactly as
-    PyTorch's ``Tensor.add(other)`` is ``torch.add(self, other)``.
+    PyTorch's ``Tensor.add(other)`` is ``torch.add(self, other)``. An in-place
+    name (``add_``) becomes a function only where PyTorch has one (TOPLEVEL_INPLACE).
     """
 
     def deco(f):
         fnames = names or (f.__name__,)
         for n in fnames:
-            if function:
+            if function and (not n.endswith("_") or n in TOPLEVEL_INPLACE):
                 FUNCTIONS[n] = f
             if method:
                 METHODS[n] = f

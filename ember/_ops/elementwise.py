@@ -19,6 +19,7 @@ from ._helpers import (
     dispatch,
     dispatch_inplace,
     handle_out,
+    inplace_by_copy,
     needs,
     type_word,
 )
@@ -169,6 +170,7 @@ unary(
     R.to_bool,
     "",
     check=_no_complex("signbit is not implemented for complex tensors."),
+    inplace=False,  # PyTorch has no Tensor.signbit_
 )
 
 
@@ -377,7 +379,7 @@ def round_(input, *, decimals=0):
 # --- predicates and nan_to_num ---------------------------------------------------------------
 
 
-def _pred(name, f, cats=ALL_CATS, msg=None):
+def _pred(name, f, cats=ALL_CATS, msg=None, out_ok=False):
     op = register(Op(name, lambda xp, x: f(xp, x), None, R.to_bool))
 
     def fn(input):
@@ -385,6 +387,12 @@ def _pred(name, f, cats=ALL_CATS, msg=None):
         if msg and input._dtype.is_complex:
             raise RuntimeError(msg)
         return dispatch(op, (input,))
+
+    if out_ok:  # isposinf/isneginf have out= in PyTorch; isnan/isinf/isfinite do not
+        pred = fn
+
+        def fn(input, *, out=None):
+            return handle_out(out, pred(input))
 
     fn.__name__ = name
     export(fn, names=(name,))
@@ -402,11 +410,13 @@ _pred(
     "isposinf",
     _floats_only(lambda xp, x: xp.isposinf(x)),
     msg="isposinf does not support complex inputs.",
+    out_ok=True,
 )
 _pred(
     "isneginf",
     _floats_only(lambda xp, x: xp.isneginf(x)),
     msg="isneginf does not support complex inputs.",
+    out_ok=True,
 )
 _pred("isreal", lambda xp, x: xp.imag(x) == 0 if x.dtype.kind == "c" else xp.ones(x.shape, bool))
 
@@ -668,12 +678,21 @@ R.FUNCTIONS["zero_"] = zero_
 CONJ = register(Op("conj", lambda xp, x: xp.conj(x), lambda c, g: (g.conj(),), R.same, save=""))
 
 
-@export(names=("conj", "conj_physical", "resolve_conj"))
+@export(names=("conj", "resolve_conj"))
 def conj(input):
     check_tensor("conj", input)
     if not input.dtype.is_complex:
         return input
     return dispatch(CONJ, (input,))
+
+
+@export
+def conj_physical(input, *, out=None):
+    check_tensor("conj_physical", input)
+    return handle_out(out, conj(input))
+
+
+export(inplace_by_copy(conj, "conj_physical"), names=("conj_physical_",))
 
 
 @export(names=("resolve_neg",))

@@ -70,8 +70,10 @@ def binary(
     op = register(Op(name, fwd, bwd, rule, save))
 
     def check(input, other, fname):
-        if cats is ALL_CATS and type(input) is Tensor and (
-            type(other) is Tensor or (scalar_other and type(other) in _FAST_NUMBERS)
+        if (
+            cats is ALL_CATS
+            and type(input) is Tensor
+            and (type(other) is Tensor or (scalar_other and type(other) in _FAST_NUMBERS))
         ):
             return
         if not isinstance(input, Tensor):

@@ -410,7 +410,7 @@ def cartesian_prod(*tensors):
     return stack([g.reshape(-1) for g in grids], 1)
 
 
-@export
+@export(method=False)
 def combinations(input, r=2, with_replacement=False):
     check_tensor("combinations", input)
     if input.ndim != 1:

@@ -13,7 +13,15 @@ import math
 import numpy as np
 
 from .. import _dtype as D
-from ._helpers import Tensor, check_tensor, dispatch, handle_out, type_word, wrap_dim
+from ._helpers import (
+    Tensor,
+    check_tensor,
+    dispatch,
+    handle_out,
+    inplace_by_copy,
+    type_word,
+    wrap_dim,
+)
 from ._registry import Op, export, register
 
 # --- matmul ----------------------------------------------------------------------------------
@@ -771,6 +779,11 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
 
     return _vector_norm(diff, p, (diff.ndim - 1,), False)
 
+
+# in-place variants (PyTorch's Tensor.addmm_ and friends)
+for _n, _f in (("addmm", addmm), ("addmv", addmv), ("addr", addr), ("baddbmm", baddbmm),
+               ("addbmm", addbmm)):  # fmt: skip
+    export(inplace_by_copy(_f, _n), names=(_n + "_",))
 
 # the rest of the family registers on import of this module
 from . import linalg_decomp, linalg_norms  # noqa: E402, F401

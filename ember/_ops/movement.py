@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import _dtype as D
 from . import _registry as R
-from ._helpers import Tensor, check_tensor, dispatch, wrap_dim
+from ._helpers import Tensor, check_tensor, dispatch, inplace_view, wrap_dim
 from ._registry import METHODS, Op, export, register
 
 
@@ -199,11 +199,16 @@ TRANSPOSE = register(
 )
 
 
-@export(names=("transpose", "swapaxes", "swapdims"))
+@export(names=("transpose", "swapdims"))
 def transpose(input, dim0, dim1):
     n = input.ndim
     d0, d1 = wrap_dim(dim0, n), wrap_dim(dim1, n)
     return dispatch(TRANSPOSE, (input,), {"dim0": d0, "dim1": d1})
+
+
+@export
+def swapaxes(input, axis0, axis1):  # NumPy's argument names, as PyTorch keeps them
+    return transpose(input, axis0, axis1)
 
 
 @export
@@ -456,3 +461,9 @@ TO_DEVICE_OP = register(
         grad_name="ToCopyBackward0",
     )  # fmt: skip
 )
+
+
+# in-place view ops: self takes the view's geometry (Tensor.t_, squeeze_, ...)
+for _n, _f in (("transpose", transpose), ("swapaxes", swapaxes), ("swapdims", transpose),
+               ("t", t), ("unsqueeze", unsqueeze), ("squeeze", squeeze)):  # fmt: skip
+    METHODS[_n + "_"] = inplace_view(_f, _n)

@@ -227,7 +227,16 @@ CTC_LOSS = register(
         "ctc_loss", _ctc_fwd, _ctc_bwd, R.same, "i", nocast=(1, 2, 3), grad_name="CtcLossBackward0"
     )  # fmt: skip
 )
-CTC_GRAD = register(Op("ctc_loss_backward", _ctc_grad_fwd, None, _ctc_grad_rule, nocast=(2, 3, 4)))
+
+
+def _ctc_grad_bwd(c, g):
+    # as PyTorch: "derivative for _ctc_loss_backward is not implemented"
+    raise NotImplementedError("double backward of ctc_loss is not implemented (nor in PyTorch)")
+
+
+CTC_GRAD = register(
+    Op("ctc_loss_backward", _ctc_grad_fwd, _ctc_grad_bwd, _ctc_grad_rule, nocast=(2, 3, 4))
+)
 
 
 def ctc_nll(log_probs, targets, input_lengths, target_lengths, blank, zero_infinity):

@@ -17,7 +17,15 @@ from numpy.lib.stride_tricks import as_strided as _np_as_strided
 
 from .. import _dtype as D
 from . import _registry as R
-from ._helpers import Tensor, check_tensor, dispatch, dispatch_inplace, handle_out, wrap_dim
+from ._helpers import (
+    Tensor,
+    check_tensor,
+    dispatch,
+    dispatch_inplace,
+    handle_out,
+    inplace_view,
+    wrap_dim,
+)
 from ._registry import Op, export, register
 
 # --- flip, roll, rot90 ---
@@ -499,3 +507,6 @@ def as_strided(input, size, stride, storage_offset=None):
     geometry = (input.stride(), input.storage_offset(), n)
     attrs = {"size": size, "stride": stride, "offset": offset, "in_geometry": geometry}
     return dispatch(AS_STRIDED, (input,), attrs)
+
+
+export(inplace_view(as_strided, "as_strided"), names=("as_strided_",))

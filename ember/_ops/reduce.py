@@ -243,7 +243,16 @@ def _prod_others_fwd(xp, x, dims=None):
     return (left * xp.flip(right, d)).reshape(shape)
 
 
-PROD_OTHERS = register(Op("_prod_others", _prod_others_fwd, None, lambda a, k: (a[0].dtype,) * 2))
+def _prod_others_bwd(c, g):
+    raise NotImplementedError(
+        "double backward of prod over an input with zeros is not implemented (the first "
+        "gradient is exact)"
+    )
+
+
+PROD_OTHERS = register(
+    Op("_prod_others", _prod_others_fwd, _prod_others_bwd, lambda a, k: (a[0].dtype,) * 2)
+)
 
 
 def _prod_bwd(c, g):

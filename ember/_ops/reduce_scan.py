@@ -10,8 +10,8 @@ import numpy as np
 
 from .. import _dtype as D
 from .. import return_types as RT
-from ._helpers import check_tensor, dispatch, handle_out, wrap_dim
-from ._registry import FUNCTIONS, Op, export, register
+from ._helpers import check_tensor, dispatch, handle_out, inplace_by_copy, wrap_dim
+from ._registry import FUNCTIONS, METHODS, Op, export, register
 from .reduce import _sum_rule, pair, take_along, value_selecting_backward
 
 
@@ -72,7 +72,14 @@ def _cumprod_grad_fwd(xp, x, g, dim=0):
     return xp.moveaxis(out, -1, dim)
 
 
-CUMPROD_GRAD = register(Op("_cumprod_backward", _cumprod_grad_fwd, None))
+def _cumprod_grad_bwd(c, g):
+    raise NotImplementedError(
+        "double backward of cumprod over an input with zeros is not implemented (the first "
+        "gradient is exact)"
+    )
+
+
+CUMPROD_GRAD = register(Op("_cumprod_backward", _cumprod_grad_fwd, _cumprod_grad_bwd))
 
 
 def _cumprod_bwd(c, g):
@@ -242,3 +249,7 @@ def diff(input, n=1, dim=-1, prepend=None, append=None, *, out=None):
         lo = take_along(x, _arange_index(np, 0, L - 1, x.ndim, d), d)
         x = (hi != lo) if x.dtype is D.bool_ else hi - lo
     return handle_out(out, x)
+
+
+METHODS["cumsum_"] = inplace_by_copy(cumsum, "cumsum")
+METHODS["cumprod_"] = inplace_by_copy(cumprod, "cumprod")

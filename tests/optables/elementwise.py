@@ -247,7 +247,7 @@ OPS = [
     U("logaddexp2", tensors, dtypes=F),
     U("xlogy", lambda dt: binary(dt, 0, 3, scalar_first=True), dtypes=IF),
     U("copysign", lambda dt: binary(dt, 0.5, 3) + [S(Arg((4,)), -1.0)], dtypes=IF, gradcheck=False),
-    U("nextafter", tensors, dtypes=F, grad=False),
+    U("nextafter", tensors, dtypes=F),
     U(
         "ldexp",
         lambda dt: [S(Arg((3, 4)), Arg((4,), "int64", low=0, high=4)), S(Arg((5,)), Arg((5,)))],
