@@ -177,3 +177,47 @@ def test_parameters_are_trainable_after_torch_load(tmp_path):
 def test_saving_a_plain_module_is_refused(tmp_path):
     with pytest.raises(RuntimeError, match="ScriptModule"):
         ember.jit.save(nn.Linear(2, 2), str(tmp_path / "x.pt"))
+
+
+def test_reader_container_unpickles_torch_archives_without_running_code(tmp_path):
+    from ember.jit._archive_reader import read_archive
+
+    class M(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lin = torch.nn.Linear(3, 2)
+            self.names = ["a"]
+
+        def forward(self, x):
+            return self.lin(x)
+
+    tm = torch.jit.script(M())
+    path = tmp_path / "t.pt"
+    tm.save(str(path))
+    c = read_archive(str(path))
+    assert c.version == 3 and c.root.qualified_name == "__torch__.M"
+    lin = c.root.state["lin"]
+    np.testing.assert_array_equal(lin.state["weight"].detach().numpy(),
+                                  tm.lin.weight.detach().numpy())  # fmt: skip
+    assert c.root.state["names"] == ["a"] and "__torch__.py" in c.code
+
+
+def test_reader_refuses_bad_versions_and_foreign_globals(tmp_path):
+    from ember.jit._archive_reader import read_archive
+
+    sm = ember.jit.trace(MODELS["mlp"]()[0], ember.randn(1, 3))
+    path = tmp_path / "m.pt"
+    sm.save(str(path))
+    with zipfile.ZipFile(path) as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    top = next(iter(members)).split("/")[0]
+    for version, bad_pkl in ((b"11\n", None), (b"3\n", b"\x80\x02cos\nsystem\nq\x00.")):
+        members[f"{top}/version"] = version
+        if bad_pkl is not None:
+            members[f"{top}/data.pkl"] = bad_pkl
+        bad = tmp_path / "bad.pt"
+        with zipfile.ZipFile(bad, "w") as z:
+            for n, d in members.items():
+                z.writestr(n, d)
+        with pytest.raises(Exception, match="version 11|os.system"):
+            read_archive(str(bad))
