@@ -131,4 +131,6 @@ from .serialization import load, save  # noqa: E402
 from . import linalg  # noqa: E402
 from . import fft  # noqa: E402
 from ._torch_shim import install_as_torch  # noqa: E402
+from . import multiprocessing, utils  # noqa: E402
+from .utils import data as _utils_data  # noqa: E402, F401  (binds ember.utils.data)
 from . import jit  # noqa: E402

@@ -59,7 +59,12 @@ class UntypedStorage:
         return int(self._array[i])
 
     def is_shared(self) -> bool:
-        return self._shared is not None
+        if self._shared is not None:
+            return True
+        a = self._array  # ember.multiprocessing maps shared blocks as mmaps that know their kind
+        while isinstance(a, np.ndarray):
+            a = a.base
+        return getattr(getattr(a, "obj", a), "kind", None) in ("file_descriptor", "file_system")
 
     def __repr__(self) -> str:
         body = "\n".join(f" {v}" for v in self._array.tolist())
