@@ -195,11 +195,11 @@ def test_reader_container_unpickles_torch_archives_without_running_code(tmp_path
     path = tmp_path / "t.pt"
     tm.save(str(path))
     c = read_archive(str(path))
-    assert c.version == 3 and c.root.qualified_name == "__torch__.M"
+    assert c.version == 3 and c.root.qualified_name.endswith(".M")
     lin = c.root.state["lin"]
     np.testing.assert_array_equal(lin.state["weight"].detach().numpy(),
                                   tm.lin.weight.detach().numpy())  # fmt: skip
-    assert c.root.state["names"] == ["a"] and "__torch__.py" in c.code
+    assert c.root.state["names"] == ["a"] and any(k.endswith(".py") for k in c.code)
 
 
 def test_reader_refuses_bad_versions_and_foreign_globals(tmp_path):
