@@ -21,6 +21,9 @@ Public hooks (used by :mod:`ember.jit` and the archive reader):
     into a RecursiveScriptModule. Code is parsed with ``ast`` and never executed;
     an operator ember lacks fails with a RuntimeError naming it.
 
+``import_archive(contents) -> RecursiveScriptModule``
+    what ``ember.jit.load`` calls with ``_archive_reader.read_archive``'s result.
+
 Graphs built here use the IR's node kinds plus ``aten::<name>`` nodes for
 archive operators (see NOTE [ aten:: node kinds ] in :mod:`.schema`).
 """
@@ -46,4 +49,32 @@ def compile_archive_classes(sources, version, constants=()):
     return _archive_code.compile_archive_classes(sources, version, constants)
 
 
-__all__ = ["script", "compile_source", "compile_archive_classes"]
+def import_archive(contents):
+    """The RecursiveScriptModule of an archive read by ``_archive_reader.read_archive``.
+
+    ``contents.code`` maps ``"__torch__/a/b.py"`` to source text; ``contents.root``
+    is the unpickled object tree of ArchiveObjects (``qualified_name``, ``state``).
+    """
+    sources = {}
+    for path, text in contents.code.items():
+        sources[path[: -len(".py")].replace("/", ".")] = text
+    prog = compile_archive_classes(sources, contents.version, contents.constants)
+
+    def build(obj):
+        if hasattr(obj, "qualified_name") and hasattr(obj, "state"):
+            info = prog.classes.get(obj.qualified_name)
+            if info is None:
+                raise RuntimeError(f"archive code defines no class {obj.qualified_name}")
+            if info.kind != "Module":
+                raise NotImplementedError(
+                    f"objects of TorchScript class {obj.qualified_name} ({info.kind}) as "
+                    "attributes are not supported by ember.jit.load yet"
+                )
+            state = {k: build(v) for k, v in obj.state.items()}
+            return prog.build_module(obj.qualified_name, state)
+        return obj
+
+    return build(contents.root)
+
+
+__all__ = ["script", "compile_source", "compile_archive_classes", "import_archive"]
