@@ -587,7 +587,8 @@ class ArchiveCompiler(Compiler):
         kw = self.kw_values(kwargs, node)
         out = self.result_type(s, qualified, vals, kw)
         attrs = {}
-        if qualified in ("aten::div", "aten::div_", "aten::full") and s.bump > self.program.version:
+        base = schema.TABLE.get(qualified)
+        if base is not None and base.bump > self.program.version:
             attrs["version"] = self.program.version
         schema.install_kind(qualified)
         if qualified in ("prim::RaiseException",):
