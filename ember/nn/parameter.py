@@ -106,3 +106,14 @@ class UninitializedBuffer(Buffer):
         from .._creation import empty
 
         return super().__new__(cls, empty(0, dtype=dtype, device=device), persistent=persistent)
+
+    def __init__(self, requires_grad=False, device=None, dtype=None, persistent=True):
+        pass
+
+    def materialize(self, shape, device=None, dtype=None):
+        from .._creation import empty
+
+        t = empty(*shape, dtype=dtype or self.dtype, device=device or self.device)
+        _share(self, t)
+        self.__dict__.pop("persistent", None)
+        self.__class__ = Tensor

@@ -1,6 +1,7 @@
 """``ember.optim``: optimizers and learning-rate schedulers, as ``torch.optim``."""
 
 from . import lr_scheduler, swa_utils
+from ._pending import Adafactor, Muon
 from .adadelta import Adadelta
 from .adagrad import Adagrad
 from .adam import Adam
@@ -18,12 +19,14 @@ from .sparse_adam import SparseAdam
 
 __all__ = [
     "ASGD",
+    "Adafactor",
     "Adadelta",
     "Adagrad",
     "Adam",
     "AdamW",
     "Adamax",
     "LBFGS",
+    "Muon",
     "NAdam",
     "Optimizer",
     "RAdam",

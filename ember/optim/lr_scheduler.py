@@ -229,7 +229,8 @@ class LRScheduler:
         self._last_lr = _param_groups_val_list(self.optimizer, "lr")
 
 
-_LRScheduler = LRScheduler
+class _LRScheduler(LRScheduler):
+    """The old name of :class:`LRScheduler`, kept as a subclass as in PyTorch."""
 
 
 def _lambdas(optimizer, lr_lambda):

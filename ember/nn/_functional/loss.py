@@ -23,7 +23,7 @@ __all__ = [
     "gaussian_nll_loss", "hinge_embedding_loss", "soft_margin_loss",
     "multilabel_soft_margin_loss", "multilabel_margin_loss", "multi_margin_loss",
     "cosine_embedding_loss", "margin_ranking_loss", "triplet_margin_loss",
-    "triplet_margin_with_distance_loss", "ctc_loss",
+    "triplet_margin_with_distance_loss", "ctc_loss", "linear_cross_entropy",
 ]  # fmt: skip
 
 
@@ -678,3 +678,25 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
     if red is Reduction.SUM:
         return nll.sum()
     return nll.squeeze(0) if unbatched else nll
+
+
+def linear_cross_entropy(input, linear_weight, target, *, linear_bias=None, weight=None,
+                         reduction="mean", ignore_index=None, label_smoothing=0.0,
+                         options=None):  # fmt: skip
+    """Cross entropy of ``linear(input, linear_weight, linear_bias)`` against ``target``.
+
+    ``options`` selects PyTorch's chunked evaluation, a memory optimisation; ember
+    always evaluates the reference form, which gives the same values.
+    """
+    if linear_weight.ndim != 2:
+        raise NotImplementedError(
+            "linear_cross_entropy: only a 2D linear_weight (classes, in_features) is supported "
+            f"in ember yet, got shape {tuple(linear_weight.shape)}"
+        )
+    logits = input.matmul(linear_weight.t())
+    if linear_bias is not None:
+        logits = logits + linear_bias
+    if ignore_index is None:
+        ignore_index = -100
+    return cross_entropy(logits, target, weight, ignore_index=ignore_index, reduction=reduction,
+                         label_smoothing=label_smoothing)  # fmt: skip

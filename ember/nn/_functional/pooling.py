@@ -24,6 +24,7 @@ __all__ = [
     "adaptive_max_pool3d", "adaptive_max_pool1d_with_indices",
     "adaptive_max_pool2d_with_indices", "adaptive_max_pool3d_with_indices", "lp_pool1d",
     "lp_pool2d", "lp_pool3d", "fractional_max_pool2d", "fractional_max_pool3d",
+    "fractional_max_pool2d_with_indices", "fractional_max_pool3d_with_indices",
 ]  # fmt: skip
 
 
@@ -445,4 +446,14 @@ def fractional_max_pool2d(*args, **kwargs):
 
 
 def fractional_max_pool3d(*args, **kwargs):
+    raise NotImplementedError("fractional_max_pool3d is not implemented in ember yet")
+
+
+def fractional_max_pool2d_with_indices(input, kernel_size, output_size=None, output_ratio=None,
+                                        return_indices=False, _random_samples=None):  # fmt: skip
+    raise NotImplementedError("fractional_max_pool2d is not implemented in ember yet")
+
+
+def fractional_max_pool3d_with_indices(input, kernel_size, output_size=None, output_ratio=None,
+                                        return_indices=False, _random_samples=None):  # fmt: skip
     raise NotImplementedError("fractional_max_pool3d is not implemented in ember yet")

@@ -5,14 +5,17 @@ from __future__ import annotations
 import math
 
 from ... import _creation
+from ..._autograd.grad_mode import no_grad
 from .. import init
 from .._functional import conv as F
 from .._functional.padding import pad as _pad
-from ..parameter import Parameter
+from ..parameter import Parameter, UninitializedParameter
+from .lazy import LazyModuleMixin
 from .module import Module
 
 __all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d",
-           "ConvTranspose3d"]  # fmt: skip
+           "ConvTranspose3d", "LazyConv1d", "LazyConv2d", "LazyConv3d", "LazyConvTranspose1d",
+           "LazyConvTranspose2d", "LazyConvTranspose3d"]  # fmt: skip
 
 _PADDING_MODES = {"zeros", "reflect", "replicate", "circular"}
 
@@ -221,3 +224,105 @@ class ConvTranspose3d(_ConvTranspose):
 
     _nd = 3
     _fn = staticmethod(F.conv_transpose3d)
+
+
+class _LazyConvMixin(LazyModuleMixin):
+    """Shared by the LazyConv* layers: ``in_channels`` comes from the first input."""
+
+    def reset_parameters(self) -> None:
+        if not self.has_uninitialized_params() and self.in_channels != 0:
+            super().reset_parameters()
+
+    def initialize_parameters(self, input, *args, **kwargs) -> None:
+        if not self.has_uninitialized_params():
+            return
+        nd = self._nd
+        if input.ndim not in (nd + 1, nd + 2):
+            raise RuntimeError(
+                f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to "
+                f"{self.__class__.__name__}, but got input of size: {input.shape}"
+            )
+        self.in_channels = input.shape[1] if input.ndim == nd + 2 else input.shape[0]
+        if self.in_channels % self.groups != 0:
+            raise ValueError("in_channels must be divisible by groups")
+        if self.transposed:
+            shape = (self.in_channels, self.out_channels // self.groups) + self.kernel_size
+        else:
+            shape = (self.out_channels, self.in_channels // self.groups) + self.kernel_size
+        with no_grad():
+            self.weight.materialize(shape)
+            if self.bias is not None:
+                self.bias.materialize((self.out_channels,))
+            self.reset_parameters()
+
+
+def _lazy_conv_params(module, out_channels, bias, device, dtype):
+    module.weight = UninitializedParameter(device=device, dtype=dtype)
+    module.out_channels = out_channels
+    if bias:
+        module.bias = UninitializedParameter(device=device, dtype=dtype)
+
+
+class _LazyConv(_LazyConvMixin, _Conv):
+    def __init__(self, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
+                 bias=True, padding_mode="zeros", device=None, dtype=None):  # fmt: skip
+        super().__init__(0, 0, kernel_size, stride, padding, dilation, groups, False,
+                         padding_mode, device, dtype)  # fmt: skip
+        _lazy_conv_params(self, out_channels, bias, device, dtype)
+
+
+class _LazyConvTranspose(_LazyConvMixin, _ConvTranspose):
+    def __init__(self, out_channels, kernel_size, stride=1, padding=0, output_padding=0,
+                 groups=1, bias=True, dilation=1, padding_mode="zeros", device=None,
+                 dtype=None):  # fmt: skip
+        super().__init__(0, 0, kernel_size, stride, padding, output_padding, groups, False,
+                         dilation, padding_mode, device, dtype)  # fmt: skip
+        _lazy_conv_params(self, out_channels, bias, device, dtype)
+
+
+class LazyConv1d(_LazyConv):
+    """A Conv1d whose ``in_channels`` is taken from its first input."""
+
+    _nd = 1
+    _fn = staticmethod(F.conv1d)
+    cls_to_become = Conv1d
+
+
+class LazyConv2d(_LazyConv):
+    """A Conv2d whose ``in_channels`` is taken from its first input."""
+
+    _nd = 2
+    _fn = staticmethod(F.conv2d)
+    cls_to_become = Conv2d
+
+
+class LazyConv3d(_LazyConv):
+    """A Conv3d whose ``in_channels`` is taken from its first input."""
+
+    _nd = 3
+    _fn = staticmethod(F.conv3d)
+    cls_to_become = Conv3d
+
+
+class LazyConvTranspose1d(_LazyConvTranspose):
+    """A ConvTranspose1d whose ``in_channels`` is taken from its first input."""
+
+    _nd = 1
+    _fn = staticmethod(F.conv_transpose1d)
+    cls_to_become = ConvTranspose1d
+
+
+class LazyConvTranspose2d(_LazyConvTranspose):
+    """A ConvTranspose2d whose ``in_channels`` is taken from its first input."""
+
+    _nd = 2
+    _fn = staticmethod(F.conv_transpose2d)
+    cls_to_become = ConvTranspose2d
+
+
+class LazyConvTranspose3d(_LazyConvTranspose):
+    """A ConvTranspose3d whose ``in_channels`` is taken from its first input."""
+
+    _nd = 3
+    _fn = staticmethod(F.conv_transpose3d)
+    cls_to_become = ConvTranspose3d

@@ -220,7 +220,7 @@ class Module:
                 f"cannot assign '{_typename(tensor)}' object to buffer '{name}' "
                 "(torch Tensor or None required)"
             )
-        if isinstance(tensor, Buffer):
+        if isinstance(tensor, Buffer) and not _is_lazy(tensor):
             # nn.Buffer marks a plain tensor; the module stores the tensor itself
             tensor = tensor.detach().requires_grad_(tensor.requires_grad)
         self._buffers[name] = tensor
@@ -485,8 +485,8 @@ class Module:
                 memo.add(module)
                 yield name, module
 
-    def modules(self):
-        for _, module in self.named_modules():
+    def modules(self, remove_duplicate=True):
+        for _, module in self.named_modules(remove_duplicate=remove_duplicate):
             yield module
 
     def named_modules(self, memo=None, prefix="", remove_duplicate=True):

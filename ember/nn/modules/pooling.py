@@ -8,7 +8,8 @@ from .module import Module
 __all__ = ["MaxPool1d", "MaxPool2d", "MaxPool3d", "MaxUnpool1d", "MaxUnpool2d", "MaxUnpool3d",
            "AvgPool1d", "AvgPool2d", "AvgPool3d", "AdaptiveAvgPool1d", "AdaptiveAvgPool2d",
            "AdaptiveAvgPool3d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AdaptiveMaxPool3d",
-           "LPPool1d", "LPPool2d", "LPPool3d"]  # fmt: skip
+           "LPPool1d", "LPPool2d", "LPPool3d", "FractionalMaxPool2d",
+           "FractionalMaxPool3d"]  # fmt: skip
 
 
 def _tup(v, n):
@@ -264,3 +265,20 @@ class LPPool3d(_LPPoolNd):
     """Applies a 3D power-average pooling over an input signal."""
 
     _fn = F.lp_pool3d
+
+
+class _FractionalMaxPoolNd(Module):
+    def __init__(self, kernel_size, output_size=None, output_ratio=None, return_indices=False,
+                 _random_samples=None):  # fmt: skip
+        raise NotImplementedError(
+            f"{self.__class__.__name__} (fractional max pooling with random regions) is not "
+            "implemented in ember yet; MaxPool or AdaptiveMaxPool give deterministic pooling"
+        )
+
+
+class FractionalMaxPool2d(_FractionalMaxPoolNd):
+    """Fractional max pooling over a 2D input (not implemented yet)."""
+
+
+class FractionalMaxPool3d(_FractionalMaxPoolNd):
+    """Fractional max pooling over a 3D input (not implemented yet)."""

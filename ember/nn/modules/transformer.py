@@ -7,6 +7,7 @@ import copy
 import numpy as np
 
 from .. import init
+from .._functional.activation import relu as _relu
 from .._functional.attention import multi_head_attention_forward
 from ..parameter import Parameter
 from .container import ModuleList
@@ -213,7 +214,7 @@ class TransformerEncoderLayer(Module):
         nhead,
         dim_feedforward=2048,
         dropout=0.1,
-        activation="relu",
+        activation=_relu,
         layer_norm_eps=1e-5,
         batch_first=False,
         norm_first=False,
@@ -271,7 +272,7 @@ class TransformerDecoderLayer(Module):
         nhead,
         dim_feedforward=2048,
         dropout=0.1,
-        activation="relu",
+        activation=_relu,
         layer_norm_eps=1e-5,
         batch_first=False,
         norm_first=False,
@@ -462,7 +463,7 @@ class Transformer(Module):
         num_decoder_layers=6,
         dim_feedforward=2048,
         dropout=0.1,
-        activation="relu",
+        activation=_relu,
         custom_encoder=None,
         custom_decoder=None,
         layer_norm_eps=1e-5,

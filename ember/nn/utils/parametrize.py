@@ -23,6 +23,7 @@ from ..parameter import Parameter
 __all__ = [
     "cached", "ParametrizationList", "register_parametrization", "is_parametrized",
     "remove_parametrizations", "type_before_parametrizations",
+    "transfer_parametrizations_and_params",
 ]  # fmt: skip
 
 _cache_enabled = 0
@@ -281,3 +282,29 @@ def type_before_parametrizations(module):
     if is_parametrized(module):
         return module.__class__.__bases__[0]
     return type(module)
+
+
+def transfer_parametrizations_and_params(from_module, to_module, tensor_name=None):
+    """Registers ``from_module``'s parametrizations (all, or ``tensor_name``'s) on ``to_module``.
+
+    The original tensors are shared, not copied; a tensor ``to_module`` lacks is
+    first added as a Parameter with ``from_module``'s parametrized value.
+    """
+    if not is_parametrized(from_module):
+        return to_module
+    names = list(from_module.parametrizations) if tensor_name is None else [tensor_name]
+    for name in names:
+        if not hasattr(to_module, name):
+            setattr(to_module, name, Parameter(getattr(from_module, name)))
+        source = from_module.parametrizations[name]
+        for fn in source:
+            register_parametrization(to_module, name, fn)
+        target = to_module.parametrizations[name]
+        if hasattr(source, "original"):
+            target.original = source.original
+        else:
+            i = 0
+            while hasattr(source, f"original{i}"):
+                setattr(target, f"original{i}", getattr(source, f"original{i}"))
+                i += 1
+    return to_module
