@@ -1,3 +1,4 @@
+# ruff: noqa: UP006, UP007, UP035, UP045
 # Functions and modules compiled by both torch.jit.script and ember.jit.script.
 # This file is imported twice by tests/jit/test_script.py: once with `torch` bound
 # to PyTorch and once with it bound to ember (`import ember as torch`).
@@ -80,7 +81,7 @@ def isinstance_refine(x, v: Optional[int]) -> int:
 
 def strings(n: int) -> str:
     s = "n=" + str(n)
-    t = "{}-{}".format(s, n * 2)
+    t = f"{s}-{n * 2}"
     if t.startswith("n="):
         t = t + "!"
     return t

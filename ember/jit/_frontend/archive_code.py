@@ -291,7 +291,7 @@ class ArchiveProgram:
         for name, v in info.constants.items():
             sm.set_constant(name, v)
         info.compile_all()
-        for name, sf in info.methods.items():
+        for sf in info.methods.values():
             sm.define_method(sf)
         if "forward" not in info.methods and "forward__0" in info.methods:
             sm.define_method(_renamed(info.methods["forward__0"], "forward"))

@@ -662,8 +662,12 @@ class Compiler:
         trips = lens[0] if len(lens) == 1 else b.py("min", lens, T.Int)
 
         def item(body, i):
-            elems = [body.py("getitem", [q, i], _elem_type(q.type)) if not is_tensor(q.type)
-                     else body.method("select", [q, body.constant(0), i]) for q in seqs]  # fmt: skip
+            elems = [
+                body.method("select", [q, body.constant(0), i])
+                if is_tensor(q.type)
+                else body.py("getitem", [q, i], _elem_type(q.type))
+                for q in seqs
+            ]
             if kind == "enumerate":
                 return _TupleSugar([i, elems[0]])
             if kind == "zip":
@@ -835,8 +839,10 @@ class Compiler:
         if isinstance(node, ast.Tuple):
             return tuple(x for e in node.elts for x in self.isinstance_types(e))
         text = ast.unparse(node)
-        simple = {"int": T.Int, "float": T.Float, "bool": T.Bool, "str": T.Str,
-                  "list": T.List(T.Any), "tuple": T.TupleType(()), "dict": T.Dict(T.Str, T.Any)}  # fmt: skip
+        simple = {
+            "int": T.Int, "float": T.Float, "bool": T.Bool, "str": T.Str,
+            "list": T.List(T.Any), "tuple": T.TupleType(()), "dict": T.Dict(T.Str, T.Any),
+        }  # fmt: skip
         if text in simple:
             return (simple[text],)
         return (self.resolve_type(node, node),)

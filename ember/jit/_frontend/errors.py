@@ -53,7 +53,7 @@ class FrontendError(RuntimeError):
 
 
 class NotSupportedError(FrontendError, NotImplementedError):
-    """A Python construct outside the TorchScript subset (``torch.jit.frontend.NotSupportedError``)."""
+    """A construct outside the TorchScript subset (``torch.jit.frontend.NotSupportedError``)."""
 
 
 class UnsupportedNodeError(NotSupportedError):

@@ -496,7 +496,7 @@ def _to(x, *args, non_blocking=False, copy=False, memory_format=None, dtype=None
     elif args:
         dtype = args.pop(0)
     if args:
-        non_blocking = args.pop(0)
+        args.pop(0)  # non_blocking: ember copies synchronously
     if args:
         copy = args.pop(0)
     kw = {}
@@ -787,7 +787,7 @@ def _generic(name):
 
 
 def lookup(qualified: str, version: int | None = None) -> Schema | None:
-    """The schema of ``"aten::name"`` / ``"prim::name"``, upgraded for ``version``; None if unknown."""
+    """The schema of ``"aten::x"`` / ``"prim::x"``, upgraded for ``version``; None if unknown."""
     s = TABLE.get(qualified)
     if s is None and qualified.startswith("aten::"):
         s = _generic(qualified[6:])

@@ -320,7 +320,7 @@ class ScriptCompiler(Compiler):
     # calls -------------------------------------------------------------------------------
     def call_python(self, obj, args, kwargs, node):
         blk = self.env.block
-        from .. import annotate, is_scripting, is_tracing
+        from .. import is_scripting, is_tracing
 
         if obj is is_scripting:
             return blk.constant(True)
