@@ -1,4 +1,4 @@
-# ruff: noqa: UP006, UP007, UP035, UP045
+# ruff: noqa: UP006, UP007, UP032, UP035, UP045
 # Functions and modules compiled by both torch.jit.script and ember.jit.script.
 # This file is imported twice by tests/jit/test_script.py: once with `torch` bound
 # to PyTorch and once with it bound to ember (`import ember as torch`).
@@ -81,7 +81,7 @@ def isinstance_refine(x, v: Optional[int]) -> int:
 
 def strings(n: int) -> str:
     s = "n=" + str(n)
-    t = f"{s}-{n * 2}"
+    t = "{}-{}".format(s, n * 2)
     if t.startswith("n="):
         t = t + "!"
     return t
@@ -182,3 +182,7 @@ class Model(nn.Module):
 
     def uses_ignored(self, x):
         return self.python_only(x)
+
+
+def fstrings(n: int) -> str:
+    return f"n={n} twice={n * 2} {{braces}}"

@@ -79,6 +79,7 @@ FUNCTION_CASES = [
     ),
     ("isinstance_refine", lambda: [(_x(1), None), (_x(1), 4)]),
     ("strings", lambda: [(3,), (-1,)]),
+    ("fstrings", lambda: [(3,)]),
     ("asserts", lambda: [(_x(2), 3)]),
     ("raises", lambda: [(_x(2), 1)]),
     ("enumerate_zip", lambda: [([_x(2), _x(2) + 1, _x(2) * 3], [0.5, 2.0, -1.0])]),

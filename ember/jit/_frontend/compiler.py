@@ -1146,7 +1146,17 @@ class Compiler:
         ).outputs[0]
 
     def expr_JoinedStr(self, e):
-        raise self.unsupported("f-strings", e)
+        fmt, args = [], []
+        for part in e.values:
+            if isinstance(part, ast.Constant):
+                fmt.append(str(part.value).replace("{", "{{").replace("}", "}}"))
+            elif part.conversion != -1 or part.format_spec is not None:
+                raise self.unsupported("f-string conversions and format specs", part)
+            else:
+                fmt.append("{}")
+                args.append(self.value(self.expr(part.value), part.value))
+        blk = self.env.block
+        return blk.py("format", [blk.constant("".join(fmt)), *args], T.Str)
 
     def expr_Lambda(self, e):
         raise self.unsupported("lambdas", e)
