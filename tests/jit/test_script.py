@@ -218,3 +218,18 @@ def test_undefined_name_is_an_error(tmp_path):
     err, _ = _compile_error(tmp_path, "    return x + undefined_thing\n", "undef")
     assert isinstance(err, RuntimeError)
     assert "undefined_thing" in str(err)
+
+
+def test_scripted_module_saves_to_an_archive_torch_loads(cases, tmp_path):
+    tmod, emod = cases
+    tm, em = tmod.Model(), emod.Model()
+    _copy_params(tm, em)
+    tm.eval()
+    em.eval()
+    path = tmp_path / "scripted.pt"
+    ember.jit.script(em).save(str(path))
+    back = torch.jit.load(str(path))
+    x = _x(2, 4)
+    with torch.no_grad():
+        np.testing.assert_allclose(back(x).numpy(), tm(x).numpy(), rtol=1e-5, atol=1e-6)
+        np.testing.assert_array_equal(back.predict(x, 1).numpy(), tm.predict(x, 1).numpy())
