@@ -12,6 +12,7 @@ from . import _backend
 from . import _device as _dev
 from . import _dtype as D
 from ._tensor import Tensor
+from ._tracing import traced
 
 
 def _finish(arr, dtype, device, requires_grad):
@@ -117,6 +118,7 @@ def _untensor(data):
     return data
 
 
+@traced("tensor")
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
     """``torch.tensor``: a new tensor (always a copy) from data."""
     if isinstance(data, Tensor):
@@ -199,11 +201,12 @@ def _factory(name, fill):
     return fn
 
 
-zeros = _factory("zeros", np.zeros)
-ones = _factory("ones", np.ones)
-empty = _factory("empty", np.empty)
+zeros = traced("zeros")(_factory("zeros", np.zeros))
+ones = traced("ones")(_factory("ones", np.ones))
+empty = traced("empty")(_factory("empty", np.empty))
 
 
+@traced("full")
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
          requires_grad=False, pin_memory=False):  # fmt: skip
     shape = _size_args((size,) if not isinstance(size, int) else (size,), "full")
@@ -242,11 +245,12 @@ def _like(name, fill):
     return fn
 
 
-zeros_like = _like("zeros_like", np.zeros)
-ones_like = _like("ones_like", np.ones)
-empty_like = _like("empty_like", np.empty)
+zeros_like = traced("zeros_like")(_like("zeros_like", np.zeros))
+ones_like = traced("ones_like")(_like("ones_like", np.ones))
+empty_like = traced("empty_like")(_like("empty_like", np.empty))
 
 
+@traced("full_like")
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None):  # fmt: skip
     dt = D.as_dtype(dtype) if dtype is not None else input.dtype
@@ -258,6 +262,7 @@ def _num(x):
     return x.item() if isinstance(x, Tensor) else x
 
 
+@traced("arange")
 def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,
            requires_grad=False):  # fmt: skip
     start, end, step = _num(start), _num(end), _num(step)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _dtype as D
+from .._tracing import traced
 from . import _registry as R
 from ._helpers import Tensor, check_tensor, dispatch, inplace_view, wrap_dim
 from ._registry import METHODS, Op, export, register
@@ -124,6 +125,7 @@ METHODS["view_as"] = _view_as
 
 
 @export
+@traced("flatten")
 def flatten(input, start_dim=0, end_dim=-1):
     n = input.ndim
     if n == 0:

@@ -12,6 +12,7 @@ from .. import _device as _dev
 from .. import _dtype as D
 from .. import _generator as G
 from .._creation import _finish, _size_args
+from .._tracing import traced
 from ._helpers import Tensor, handle_out
 from ._registry import FUNCTIONS, METHODS
 
@@ -46,6 +47,7 @@ def _numel(shape):
     return n
 
 
+@traced("rand")
 def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
          requires_grad=False, pin_memory=False, **kw):  # fmt: skip
     if "size" in kw:
@@ -56,6 +58,7 @@ def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
     return _make(arr, dt, shape, device, requires_grad, out)
 
 
+@traced("randn")
 def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
           requires_grad=False, pin_memory=False, **kw):  # fmt: skip
     if "size" in kw:
@@ -66,6 +69,7 @@ def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
     return _make(arr, dt, shape, device, requires_grad, out)
 
 
+@traced("randint")
 def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None, layout=None,
             device=None, requires_grad=False, pin_memory=False):  # fmt: skip
     if size is None:
@@ -267,8 +271,8 @@ def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
 
 for _f in (rand, randn, randint, randperm, normal, bernoulli, multinomial, poisson, randint_like):
     FUNCTIONS[_f.__name__] = _f
-FUNCTIONS["rand_like"] = _like("rand")
-FUNCTIONS["randn_like"] = _like("randn")
+FUNCTIONS["rand_like"] = traced("rand_like")(_like("rand"))
+FUNCTIONS["randn_like"] = traced("randn_like")(_like("randn"))
 for _f in (bernoulli, multinomial, uniform_, normal_, bernoulli_, random_, exponential_,
            geometric_, cauchy_, log_normal_):  # fmt: skip
     METHODS[_f.__name__] = _f

@@ -65,7 +65,8 @@ def _rebuild_tensor_v2(storage, offset, size, stride, requires_grad=False, hooks
         arr[offset:] if arr.size else arr, shape=tuple(size),
         strides=tuple(s * item for s in stride),
     )  # fmt: skip
-    t = Tensor._make(np.array(view), dt, _dev.CPU)
+    # a view, not a copy: tensors that shared a storage in the archive share it after load
+    t = Tensor._make(view, dt, _dev.CPU)
     if requires_grad:
         t.requires_grad_(True)
     return t

@@ -11,9 +11,12 @@ to ``view``/``reshape`` become constants, and turning a tensor into a Python
 number (``item()``, ``bool()``, ``int()``) emits a TracerWarning, as in
 PyTorch. In-place ops are recorded as in-place nodes and rebind the tensor to
 the node's result; writes through a view are not propagated to its base.
-Creation functions (``zeros``, ``rand``, ...) do not go through dispatch: their
-results are recorded as constants, so ``rand`` inside a traced function
-returns the same numbers on every call.
+Functions marked as trace boundaries (NOTE [ Trace boundaries ] in
+``ember._tracing``: pooling, convolution, normalization, interpolation,
+creation functions such as ``zeros`` and ``rand``) are recorded as one node
+that re-runs them, so index tables they build from the input's shape are never
+frozen; sizes they take from the example input stay constants. ``ember.tensor``
+results are constants, with torch's TracerWarning.
 """
 
 from __future__ import annotations
@@ -52,6 +55,18 @@ class _Tracer:
         node = g.create(f"ember::{op.name}", ins, types, dict(attrs), inplace=inplace)
         for o, v in zip(outs, node.outputs):
             self.values[id(o)] = (o, v)
+
+    def boundary(self, path, fn, args, kwargs):
+        """Run a boundary function unrecorded, then record it as one node (ember._tracing)."""
+        from . import _trace_ops
+
+        C.state.tracer = None
+        try:
+            out = fn(*args, **kwargs)
+        finally:
+            C.state.tracer = self
+        _trace_ops.record(self, path, fn, out, args, kwargs)
+        return out
 
     def warn_python_value(self, tensor):
         warnings.warn(

@@ -18,6 +18,7 @@ from ..._dispatch import dispatch
 from ..._ops import activation as _A
 from ..._ops._helpers import check_tensor
 from ..._tensor import Tensor
+from ..._tracing import traced
 
 __all__ = [
     "threshold", "threshold_", "relu", "relu_", "relu6", "hardtanh", "hardtanh_", "elu", "elu_",
@@ -76,6 +77,7 @@ def _full_like(x, value):
     return full((), value, dtype=x.dtype, device=x.device)
 
 
+@traced("nn.functional.relu")
 def relu(input, inplace=False):
     """max(0, x) elementwise."""
     from ... import relu as _relu
@@ -89,6 +91,7 @@ def relu_(input):
     return relu(input, inplace=True)
 
 
+@traced("nn.functional.hardtanh")
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     _check("hardtanh", input)
     if min_val > max_val:
@@ -112,6 +115,7 @@ def _elu(x, alpha, scale=1.0, input_scale=1.0):
     return out * scale if scale != 1.0 else out
 
 
+@traced("nn.functional.elu")
 def elu(input, alpha=1.0, inplace=False):
     """x for x > 0, alpha * (exp(x) - 1) otherwise."""
     _check("elu", input)
@@ -145,6 +149,7 @@ def celu_(input, alpha=1.0):
     return celu(input, alpha, inplace=True)
 
 
+@traced("nn.functional.leaky_relu")
 def leaky_relu(input, negative_slope=0.01, inplace=False):
     _check("leaky_relu", input)
     f = lambda x: _where(x > 0, x, x * negative_slope)  # noqa: E731
@@ -221,6 +226,7 @@ def glu(input, dim=-1):
     return a * b.sigmoid()
 
 
+@traced("nn.functional.gelu")
 def gelu(input, approximate="none"):
     """x * Phi(x), or its tanh approximation with ``approximate='tanh'``."""
     _check("gelu", input)
@@ -290,6 +296,7 @@ def hardswish(input, inplace=False):
     return _inplace(input, f) if inplace else f(input)
 
 
+@traced("nn.functional.silu")
 def silu(input, inplace=False):
     _check("silu", input)
     f = lambda x: x * x.sigmoid()  # noqa: E731
@@ -326,6 +333,7 @@ def _softmax_like(op, name, input, dim, dtype, stacklevel):
     return dispatch(op, (input,), {"dim": _A.softmax_dim(input, dim)})
 
 
+@traced("nn.functional.softmax")
 def softmax(input, dim=None, _stacklevel=3, dtype=None):
     """exp(x) / sum(exp(x)) along ``dim``; ``dtype`` casts the input first."""
     return _softmax_like(_A.SOFTMAX, "softmax", input, dim, dtype, _stacklevel)
@@ -339,6 +347,7 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None):
     return _softmax_like(_A.SOFTMAX, "softmin", -input, dim, None, _stacklevel)
 
 
+@traced("nn.functional.log_softmax")
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     """log(softmax(x)) along ``dim``, computed stably."""
     return _softmax_like(_A.LOG_SOFTMAX, "log_softmax", input, dim, dtype, _stacklevel)

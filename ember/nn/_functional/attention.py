@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from ..._tensor import Tensor
+from ..._tracing import traced
 
 __all__ = ["scaled_dot_product_attention", "multi_head_attention_forward"]
 
@@ -56,6 +57,7 @@ def _as_bias(mask, like):
     return mask
 
 
+@traced("nn.functional.scaled_dot_product_attention")
 def scaled_dot_product_attention(
     query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None, enable_gqa=False
 ):

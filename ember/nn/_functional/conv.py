@@ -5,6 +5,7 @@ from __future__ import annotations
 from ... import _dtype as D
 from ..._ops.nn_conv import conv_op, conv_transpose_op
 from ..._tensor import Tensor
+from ..._tracing import traced
 
 __all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
            "conv_transpose3d"]  # fmt: skip
@@ -122,16 +123,19 @@ def _conv(name, nd, input, weight, bias, stride, padding, dilation, groups):
     return y.squeeze(0) if unb else y
 
 
+@traced("nn.functional.conv1d")
 def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """Applies a 1D convolution over an input signal composed of several input planes."""
     return _conv("conv1d", 1, input, weight, bias, stride, padding, dilation, groups)
 
 
+@traced("nn.functional.conv2d")
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """Applies a 2D convolution over an input image composed of several input planes."""
     return _conv("conv2d", 2, input, weight, bias, stride, padding, dilation, groups)
 
 
+@traced("nn.functional.conv3d")
 def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """Applies a 3D convolution over an input image composed of several input planes."""
     return _conv("conv3d", 3, input, weight, bias, stride, padding, dilation, groups)
@@ -172,6 +176,7 @@ def _conv_t(name, nd, input, weight, bias, stride, padding, output_padding, grou
     return y.squeeze(0) if unb else y
 
 
+@traced("nn.functional.conv_transpose1d")
 def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
                      dilation=1):  # fmt: skip
     """Applies a 1D transposed convolution operator over an input signal."""
@@ -179,6 +184,7 @@ def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_paddi
                    groups, dilation)  # fmt: skip
 
 
+@traced("nn.functional.conv_transpose2d")
 def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
                      dilation=1):  # fmt: skip
     """Applies a 2D transposed convolution operator over an input image."""
@@ -186,6 +192,7 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
                    groups, dilation)  # fmt: skip
 
 
+@traced("nn.functional.conv_transpose3d")
 def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
                      dilation=1):  # fmt: skip
     """Applies a 3D transposed convolution operator over an input image."""

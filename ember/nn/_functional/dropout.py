@@ -11,6 +11,7 @@ import math
 
 from ..._creation import empty, zeros
 from ..._tensor import Tensor
+from ..._tracing import traced
 
 __all__ = ["dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout",
            "feature_alpha_dropout"]  # fmt: skip
@@ -47,6 +48,7 @@ def _dropout_impl(input, p, train, inplace, feature=False, alpha=False):
     return input.mul_(noise) if inplace else input * noise
 
 
+@traced("nn.functional.dropout")
 def dropout(input, p=0.5, training=True, inplace=False):
     """Randomly zeroes elements of the input with probability ``p`` (Bernoulli samples)."""
     _check_p(p)
@@ -69,11 +71,13 @@ def _feature(name, input, p, training, inplace, nd):
     return res.squeeze(0) if unbatched else res
 
 
+@traced("nn.functional.dropout1d")
 def dropout1d(input, p=0.5, training=True, inplace=False):
     """Randomly zeroes whole channels of a (N, C, L) or (C, L) input."""
     return _feature("dropout1d", input, p, training, inplace, 1)
 
 
+@traced("nn.functional.dropout2d")
 def dropout2d(input, p=0.5, training=True, inplace=False):
     """Randomly zeroes whole channels of a (N, C, H, W) input."""
     _check_p(p)
@@ -102,6 +106,7 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
     return _dropout_impl(input, p, training, inplace, feature=True)
 
 
+@traced("nn.functional.dropout3d")
 def dropout3d(input, p=0.5, training=True, inplace=False):
     """Randomly zeroes whole channels of a (N, C, D, H, W) or (C, D, H, W) input."""
     _check_p(p)

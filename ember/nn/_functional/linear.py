@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from ..._ops._helpers import check_tensor
+from ..._tracing import traced
 
 __all__ = ["linear", "bilinear"]
 
 
+@traced("nn.functional.linear")
 def linear(input, weight, bias=None):
     """``input @ weight.T + bias``.
 

@@ -12,6 +12,7 @@ from ... import _dtype as D
 from ..._autograd.grad_mode import no_grad
 from ..._ops.nn import linmap
 from ..._tensor import Tensor
+from ..._tracing import traced
 
 __all__ = ["batch_norm", "instance_norm", "layer_norm", "group_norm", "rms_norm",
            "local_response_norm", "normalize"]  # fmt: skip
@@ -45,6 +46,7 @@ def _update_running(running, value, momentum):
         running.copy_(running * (1 - momentum) + value.detach() * momentum)
 
 
+@traced("nn.functional.batch_norm")
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
                momentum=0.1, eps=1e-05):  # fmt: skip
     """Applies Batch Normalization for each channel across a batch of data."""
@@ -78,6 +80,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     return _affine(y, weight, bias, shape)
 
 
+@traced("nn.functional.instance_norm")
 def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None,
                   use_input_stats=True, momentum=0.1, eps=1e-05):  # fmt: skip
     """Applies Instance Normalization independently for each channel in every sample."""
@@ -113,6 +116,7 @@ def _norm_shape(name, input, normalized_shape):
     return ns, list(range(input.ndim - k, input.ndim))
 
 
+@traced("nn.functional.layer_norm")
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):
     """Applies Layer Normalization over the last certain number of dimensions."""
     ns, dims = _norm_shape("layer_norm", input, normalized_shape)
@@ -139,6 +143,7 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
     return y
 
 
+@traced("nn.functional.group_norm")
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05):
     """Applies Group Normalization over the channels of a mini-batch."""
     if input.ndim < 2:

@@ -11,6 +11,7 @@ import numpy as np
 
 from ..._ops.nn import constant_pad, linmap
 from ..._tensor import Tensor
+from ..._tracing import traced
 
 __all__ = ["pad"]
 
@@ -33,6 +34,7 @@ def pad_table(size, lo, hi, mode):
     return j[:, None]
 
 
+@traced("nn.functional.pad")
 def pad(input, pad, mode="constant", value=None):
     """Pads a tensor: ``pad`` lists (left, right) sizes from the last dim backwards."""
     if not isinstance(input, Tensor):

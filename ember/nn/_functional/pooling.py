@@ -15,6 +15,7 @@ import numpy as np
 from ... import _dtype as D
 from ..._ops.nn import gather_flat, linmap, scatter_flat
 from ..._tensor import Tensor
+from ..._tracing import traced
 
 __all__ = [
     "max_pool1d", "max_pool2d", "max_pool3d", "max_pool1d_with_indices",
@@ -188,6 +189,7 @@ def max_pool3d_with_indices(input, kernel_size, stride=None, padding=0, dilation
                      True)  # fmt: skip
 
 
+@traced("nn.functional.max_pool1d")
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
                return_indices=False):  # fmt: skip
     """Applies a 1D max pooling over an input signal composed of several input planes."""
@@ -195,6 +197,7 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
                      return_indices)  # fmt: skip
 
 
+@traced("nn.functional.max_pool2d")
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
                return_indices=False):  # fmt: skip
     """Applies a 2D max pooling over an input signal composed of several input planes."""
@@ -202,6 +205,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
                      return_indices)  # fmt: skip
 
 
+@traced("nn.functional.max_pool3d")
 def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
                return_indices=False):  # fmt: skip
     """Applies a 3D max pooling over an input signal composed of several input planes."""
@@ -310,6 +314,7 @@ def _avg_pool(name, nd, input, kernel_size, stride, padding, ceil_mode, count_in
     return _unbatch(y, unb)
 
 
+@traced("nn.functional.avg_pool1d")
 def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
                count_include_pad=True):  # fmt: skip
     """Applies a 1D average pooling over an input signal composed of several input planes."""
@@ -317,6 +322,7 @@ def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
                      count_include_pad, None)  # fmt: skip
 
 
+@traced("nn.functional.avg_pool2d")
 def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
                count_include_pad=True, divisor_override=None):  # fmt: skip
     """Applies 2D average-pooling operation in kH x kW regions by step size sH x sW steps."""
@@ -324,6 +330,7 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
                      count_include_pad, divisor_override)  # fmt: skip
 
 
+@traced("nn.functional.avg_pool3d")
 def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
                count_include_pad=True, divisor_override=None):  # fmt: skip
     """Applies 3D average-pooling operation in kT x kH x kW regions by step size sT x sH x sW."""
@@ -363,16 +370,19 @@ def _adaptive_avg(name, nd, input, output_size):
     return _unbatch(y, unb)
 
 
+@traced("nn.functional.adaptive_avg_pool1d")
 def adaptive_avg_pool1d(input, output_size):
     """Applies a 1D adaptive average pooling over an input signal."""
     return _adaptive_avg("adaptive_avg_pool1d", 1, input, output_size)
 
 
+@traced("nn.functional.adaptive_avg_pool2d")
 def adaptive_avg_pool2d(input, output_size):
     """Applies a 2D adaptive average pooling over an input signal."""
     return _adaptive_avg("adaptive_avg_pool2d", 2, input, output_size)
 
 
+@traced("nn.functional.adaptive_avg_pool3d")
 def adaptive_avg_pool3d(input, output_size):
     """Applies a 3D adaptive average pooling over an input signal."""
     return _adaptive_avg("adaptive_avg_pool3d", 3, input, output_size)
@@ -398,16 +408,19 @@ def adaptive_max_pool3d_with_indices(input, output_size, return_indices=False):
     return _adaptive_max("adaptive_max_pool3d", 3, input, output_size, True)
 
 
+@traced("nn.functional.adaptive_max_pool1d")
 def adaptive_max_pool1d(input, output_size, return_indices=False):
     """Applies a 1D adaptive max pooling over an input signal."""
     return _adaptive_max("adaptive_max_pool1d", 1, input, output_size, return_indices)
 
 
+@traced("nn.functional.adaptive_max_pool2d")
 def adaptive_max_pool2d(input, output_size, return_indices=False):
     """Applies a 2D adaptive max pooling over an input signal."""
     return _adaptive_max("adaptive_max_pool2d", 2, input, output_size, return_indices)
 
 
+@traced("nn.functional.adaptive_max_pool3d")
 def adaptive_max_pool3d(input, output_size, return_indices=False):
     """Applies a 3D adaptive max pooling over an input signal."""
     return _adaptive_max("adaptive_max_pool3d", 3, input, output_size, return_indices)

@@ -9,6 +9,7 @@ from ..._autograd.grad_mode import no_grad
 from ..._creation import tensor
 from ..._ops.nn import embedding as _embedding_op
 from ..._tensor import Tensor
+from ..._tracing import traced
 
 __all__ = ["embedding", "embedding_bag", "one_hot"]
 
@@ -52,6 +53,7 @@ def _renorm(weight, input, max_norm, norm_type):
         weight._vc[0] += 1
 
 
+@traced("nn.functional.embedding")
 def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
               scale_grad_by_freq=False, sparse=False):  # fmt: skip
     """Looks up rows of ``weight`` at the indices in ``input``."""

@@ -17,6 +17,7 @@ from ..._creation import tensor
 from ..._ops.nn import gather_flat, linmap
 from ..._ops.nn_conv import col2im_op, im2col_op
 from ..._tensor import Tensor
+from ..._tracing import traced
 from .pooling import adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d
 
 __all__ = ["pixel_shuffle", "pixel_unshuffle", "channel_shuffle", "native_channel_shuffle",
@@ -159,6 +160,7 @@ def cubic_table(size, out, scale, align_corners, ft):
 _DIMS = {"linear": 1, "bilinear": 2, "bicubic": 2, "trilinear": 3}
 
 
+@traced("nn.functional.interpolate")
 def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
                 recompute_scale_factor=None, antialias=False):  # fmt: skip
     """Down/up samples the input to the given ``size`` or by ``scale_factor``."""
@@ -275,6 +277,7 @@ def _source_coord(coord, size, padding_mode, align_corners):
     return c
 
 
+@traced("nn.functional.grid_sample")
 def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corners=None):
     """Samples ``input`` at the normalized (x, y) locations in ``grid``."""
     if mode not in ("bilinear", "nearest", "bicubic"):
