@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .. import _dtype as D
 from ._helpers import wrap_dim
-from ._registry import Op, register
+from ._registry import Op, export, register
 
 
 def _float_rule(name):
@@ -72,3 +72,20 @@ LOG_SOFTMAX = register(
 
 def softmax_dim(x, dim):
     return wrap_dim(dim, x.ndim)
+
+
+def _softmax_binding(op, name):
+    def fn(input, dim, dtype=None):
+        from .._dispatch import dispatch
+
+        if dtype is not None:
+            input = input.to(D.as_dtype(dtype))
+        return dispatch(op, (input,), {"dim": softmax_dim(input, dim)})
+
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = f"``torch.{name}(input, dim, dtype=None)`` and ``Tensor.{name}``."
+    return export(fn)
+
+
+softmax = _softmax_binding(SOFTMAX, "softmax")
+log_softmax = _softmax_binding(LOG_SOFTMAX, "log_softmax")

@@ -505,3 +505,16 @@ def test_lr_scheduler_base_class_is_exported():
         torch.optim.lr_scheduler.StepLR(torch.optim.SGD([torch.zeros(1)], lr=0.1), 1),
         torch.optim.lr_scheduler._LRScheduler,
     )
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax"])
+def test_toplevel_and_method_softmax_match_torch(name):
+    ex, tx = _pair((3, 4), dtype=np.float32)
+    _close(getattr(ex, name)(-1), getattr(tx, name)(-1), 1e-6)
+    ey = getattr(ember, name)(ex, 0, dtype=ember.float64)
+    ty = getattr(torch, name)(tx, 0, dtype=torch.float64)
+    assert str(ey.dtype) == str(ty.dtype)
+    _close(ey, ty, 1e-6)
+    ey.sum().backward()
+    ty.sum().backward()
+    _close(ex.grad, tx.grad, 1e-6)
