@@ -304,10 +304,23 @@ def squeeze(input, dim=None):
     return dispatch(SQUEEZE, (input,), {"dims": dims})
 
 
+def _expand_fwd(xp, x, shape):
+    out = xp.broadcast_to(x, shape)
+    # NumPy gives every size-1 dim stride 0; PyTorch keeps the stride of a dim it does not expand
+    lead = len(shape) - x.ndim
+    keep = [i for i in range(x.ndim) if x.shape[i] == 1 and x.strides[i] and shape[lead + i] == 1]
+    if not keep or xp is not np:
+        return out
+    strides = list(out.strides)
+    for i in keep:
+        strides[lead + i] = x.strides[i]
+    return np.lib.stride_tricks.as_strided(x, shape, strides, writeable=False)
+
+
 EXPAND = register(
     Op(
         "expand",
-        lambda xp, x, shape: xp.broadcast_to(x, shape),
+        _expand_fwd,
         lambda c, g: (g,),  # the engine sums a broadcast gradient back to the input's shape
         R.same,
         view=True,
