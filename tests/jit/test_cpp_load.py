@@ -81,3 +81,36 @@ def test_libtorch_runs_an_ember_archive(cpp_binary, tmp_path):
     got = np.array(_parse_rows(body), dtype=np.float32)
     np.testing.assert_allclose(got, want, rtol=1e-3, atol=1e-4)
     assert "param 0.weight [4, 3]" in res.stdout and "param 2.bias [2]" in res.stdout
+
+
+class _ImageHead(ember.nn.Module):
+    """Turns the C++ program's fixed (2, 3) input into an image for conv/BN/pooling layers."""
+
+    def __init__(self):
+        super().__init__()
+        nn = ember.nn
+        self.conv = nn.Conv2d(1, 2, 1)
+        self.bn = nn.BatchNorm2d(2)
+        self.pool = nn.MaxPool2d((1, 2), stride=1)
+        self.adapt = nn.AdaptiveAvgPool2d((1, 1))
+        self.fc = nn.Linear(2, 2)
+
+    def forward(self, x):
+        img = x.unsqueeze(0).unsqueeze(0)
+        y = self.adapt(self.pool(ember.relu(self.bn(self.conv(img)))))
+        return self.fc(y.flatten(1))
+
+
+def test_libtorch_runs_a_traced_cnn_archive(cpp_binary, tmp_path):
+    ember.manual_seed(0)
+    m = _ImageHead().eval()
+    sm = ember.jit.trace(m, ember.randn(2, 3))
+    path = tmp_path / "cnn.pt"
+    sm.save(str(path))
+    res = subprocess.run([str(cpp_binary), str(path)], capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    x = ember.tensor([[1.0, 2.0, 3.0], [-1.0, 0.5, 0.0]])
+    want = m(x).detach().numpy()
+    body = res.stdout.split("forward ok:")[1].split("[ CPUFloatType")[0]
+    got = np.array(_parse_rows(body), dtype=np.float32)
+    np.testing.assert_allclose(got, want, rtol=1e-3, atol=1e-4)

@@ -221,3 +221,53 @@ def test_reader_refuses_bad_versions_and_foreign_globals(tmp_path):
                 z.writestr(n, d)
         with pytest.raises(Exception, match="version 11|os.system"):
             read_archive(str(bad))
+
+
+def test_traced_pooling_cnn_runs_in_torch_on_other_shapes(tmp_path):
+    from tests.jit.test_trace import _pool_cnn
+
+    m = _pool_cnn()
+    sm = ember.jit.trace(m, ember.randn(2, 3, 8, 8))
+    path = tmp_path / "cnn.pt"
+    sm.save(str(path))
+    loaded = torch.jit.load(str(path))
+    for shape in [(4, 3, 12, 10), (1, 3, 9, 9)]:
+        x = ember.randn(*shape)
+        want = m(x).detach().numpy()
+        np.testing.assert_allclose(loaded(_to_torch(x)).detach().numpy(), want, rtol=1e-5,
+                                   atol=1e-5)  # fmt: skip
+        back = ember.jit.load(str(path))
+        np.testing.assert_allclose(back(x).detach().numpy(), want, rtol=1e-5, atol=1e-5)
+    code = loaded.code
+    for name in ("torch._convolution", "torch.batch_norm", "torch.max_pool2d", "torch.linear"):
+        assert name in code, name
+
+
+def test_traced_creation_functions_load_in_torch(tmp_path):
+    class M(nn.Module):
+        def forward(self, x):
+            return x + ember.zeros(3) + ember.ones_like(x) * ember.arange(3)
+
+    sm = ember.jit.trace(M(), ember.randn(2, 3))
+    _roundtrip(sm, (ember.randn(2, 3),), tmp_path)
+
+
+def test_tensors_sharing_a_storage_share_it_after_load(tmp_path):
+    class M(nn.Module):
+        def __init__(self):
+            super().__init__()
+            base = ember.arange(12.0).reshape(3, 4)
+            self.register_buffer("a", base)
+            self.register_buffer("b", base[1])
+
+        def forward(self, x):
+            return x + self.a.sum() + self.b.sum()
+
+    sm = ember.jit.trace(M(), ember.ones(2))
+    path = tmp_path / "shared.pt"
+    sm.save(str(path))
+    with zipfile.ZipFile(path) as z:
+        assert sum("/data/" in n for n in z.namelist()) == 1
+    for loaded in (ember.jit.load(str(path)), torch.jit.load(str(path))):
+        loaded.a.add_(1)
+        np.testing.assert_array_equal(loaded.b.numpy(), [5.0, 6.0, 7.0, 8.0])

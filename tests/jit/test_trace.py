@@ -128,3 +128,95 @@ def test_train_eval_and_is_tracing():
     t.eval()
     assert not t.training and not t[0].training if hasattr(t, "__getitem__") else True
     assert not t._modules["0"].training
+
+
+class _PoolCNN(ember.nn.Module):
+    """Every layer whose eager forward builds index tables from the input's shape."""
+
+    def __init__(self):
+        super().__init__()
+        nn = ember.nn
+        self.conv = nn.Conv2d(3, 4, 3, padding=1)
+        self.bn = nn.BatchNorm2d(4)
+        self.pool = nn.MaxPool2d(2)
+        self.avg = nn.AvgPool2d(2, stride=1)
+        self.adapt = nn.AdaptiveAvgPool2d((2, 2))
+        self.drop = nn.Dropout(0.3)
+        self.fc = nn.Linear(16, 5)
+
+    def forward(self, x):
+        x = self.pool(ember.relu(self.bn(self.conv(x))))
+        x = self.adapt(self.avg(x))
+        return ember.nn.functional.log_softmax(self.fc(self.drop(x.flatten(1))), dim=1)
+
+
+def _pool_cnn():
+    ember.manual_seed(0)
+    m = _PoolCNN()
+    m.bn.running_mean.uniform_(-0.5, 0.5)
+    m.bn.running_var.uniform_(0.5, 2.0)
+    return m.eval()
+
+
+@pytest.mark.parametrize("shape", [(5, 3, 12, 12), (1, 3, 9, 7)])
+def test_traced_cnn_is_correct_on_other_shapes(shape):
+    m = _pool_cnn()
+    tm = ember.jit.trace(m, ember.randn(2, 3, 8, 8))
+    x = ember.randn(*shape)
+    np.testing.assert_allclose(tm(x).detach().numpy(), m(x).detach().numpy(), rtol=1e-5,
+                               atol=1e-6)  # fmt: skip
+
+
+def test_traced_code_prints_torch_operator_names():
+    tm = ember.jit.trace(_pool_cnn(), ember.randn(2, 3, 8, 8))
+    code = tm.code
+    for text in ("torch._convolution(x, weight, bias, [1, 1], [1, 1], [1, 1], False, [0, 0], 1,",
+                 "torch.batch_norm(", "torch.max_pool2d(", "[2, 2], [2, 2], [0, 0], [1, 1], False)",
+                 "torch.avg_pool2d(", "torch.adaptive_avg_pool2d(", "torch.dropout(",
+                 "torch.linear(", "torch.flatten(", "torch.log_softmax("):  # fmt: skip
+        assert text in code, text
+    assert "CONSTANTS" not in code
+
+
+def test_traced_layer_norm_embedding_interpolate_follow_new_shapes():
+    nn, F = ember.nn, ember.nn.functional
+    ember.manual_seed(1)
+    emb, ln = nn.Embedding(10, 4), nn.LayerNorm(4)
+
+    def f(idx, img):
+        a = ln(emb(idx)).sum(1)
+        b = F.interpolate(img, scale_factor=2, mode="bilinear", align_corners=False)
+        c = F.pad(F.adaptive_max_pool2d(img, (2, 3)), (1, 1, 1, 1), mode="reflect")
+        return a, b.mean((2, 3)) + c.mean((2, 3))
+
+    tf = ember.jit.trace(f, (ember.tensor([[1, 2, 3]]), ember.randn(1, 2, 4, 4)))
+    for name in ("torch.embedding(", "torch.layer_norm(", "torch.upsample_bilinear2d(",
+                 "torch.adaptive_max_pool2d(", "torch.pad("):  # fmt: skip
+        assert name in tf.code, name
+    idx, img = ember.tensor([[4, 5], [6, 7], [8, 9]]), ember.randn(3, 2, 7, 5)
+    for got, want in zip(tf(idx, img), f(idx, img)):
+        np.testing.assert_allclose(got.detach().numpy(), want.detach().numpy(), rtol=1e-5,
+                                   atol=1e-6)  # fmt: skip
+
+
+def test_creation_functions_are_recorded():
+    def f(x):
+        z = ember.zeros(2, 3) + ember.ones_like(x) + ember.arange(3) + ember.full((1, 3), 2.0)
+        return x * z, ember.rand(4)
+
+    tf = ember.jit.trace(f, ember.randn(2, 3), check_trace=False)
+    kinds = {n.kind for n in tf.graph.nodes}
+    assert {"aten::zeros", "aten::ones_like", "aten::arange", "aten::full", "aten::rand"} <= kinds
+    assert "torch.zeros([2, 3], dtype=6" in tf.code
+    x = ember.randn(2, 3)
+    got, r1 = tf(x)
+    want, _ = f(x)
+    np.testing.assert_allclose(got.numpy(), want.numpy())
+    _, r2 = tf(x)
+    assert not np.array_equal(r1.numpy(), r2.numpy())  # rand runs again, not a constant
+
+
+def test_tensor_literal_is_a_constant_with_a_tracer_warning():
+    with pytest.warns(ember.jit.TracerWarning, match="registered as constants"):
+        tf = ember.jit.trace(lambda x: x + ember.tensor([1.0, 2.0]), ember.zeros(2))
+    np.testing.assert_allclose(tf(ember.ones(2)).numpy(), [2.0, 3.0])
