@@ -34,7 +34,7 @@ def default_convert(data):
     if elem_type.__module__ == "numpy" and elem_type.__name__ not in ("str_", "string_"):
         if elem_type.__name__ == "ndarray" and np_str_obj_array_pattern.search(data.dtype.str):
             return data
-        return ember.as_tensor(data)
+        return ember.as_tensor(np.asarray(data))  # a NumPy scalar keeps its dtype
     if isinstance(data, collections.abc.Mapping):
         try:
             if isinstance(data, collections.abc.MutableMapping):
@@ -150,6 +150,8 @@ def collate_numpy_array_fn(batch, *, collate_fn_map=None):
 def collate_numpy_scalar_fn(batch, *, collate_fn_map=None):
     import ember
 
+    if all(type(b) is type(batch[0]) for b in batch):
+        return ember.as_tensor(np.asarray(batch))  # keeps the scalars' dtype
     return ember.as_tensor(batch)
 
 
