@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _dtype as D
+from .._tracing import traced
 from . import _registry as R
 from ._helpers import (
     Tensor,
@@ -92,6 +93,7 @@ def _as_nd(x):
 
 
 @export
+@traced("gather")
 def gather(input, dim, index, *, sparse_grad=False, out=None):
     check_tensor("gather", input)
     _long_index("gather", index)
@@ -338,6 +340,7 @@ def _dim_index(opname, input, dim, index):
 
 
 @export
+@traced("index_select")
 def index_select(input, dim, index, *, out=None):
     d, key = _dim_index("index_select", input, dim, index)
     x = _as_nd(input)

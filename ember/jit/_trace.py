@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
+
 from .. import _config as C
 from .._tensor import Tensor
 from ..nn.modules.module import Module
@@ -51,6 +53,15 @@ class _Tracer:
     def record(self, op, args, attrs, outs, inplace=False):
         g = self.graph
         ins = [self.value_for(a) for a in args]
+        if any(isinstance(v, np.ndarray) or (isinstance(v, tuple) and any(
+                isinstance(e, np.ndarray) for e in v)) for v in attrs.values()):  # fmt: skip
+            warnings.warn(
+                f"ember::{op.name} was traced with an index array computed from tensor values "
+                "(tensor indexing); it is recorded as a constant, so the trace might not "
+                "generalize to other inputs!",
+                TracerWarning,
+                stacklevel=4,
+            )
         types = [T.TensorType(dtype=o.dtype, shape=tuple(o.shape)) for o in outs]
         node = g.create(f"ember::{op.name}", ins, types, dict(attrs), inplace=inplace)
         for o, v in zip(outs, node.outputs):

@@ -256,6 +256,18 @@ def _flatten(res, p):
     return Rec("flatten", [p["input"], p["start_dim"], p["end_dim"]])
 
 
+def _gather(res, p):
+    if p.get("out") is not None:
+        return None
+    return Rec("gather", [p["input"], p["dim"], p["index"], bool(p["sparse_grad"])])
+
+
+def _index_select(res, p):
+    if p.get("out") is not None:
+        return None
+    return Rec("index_select", [p["input"], p["dim"], p["index"]])
+
+
 # --- creation ---------------------------------------------------------------------------------
 
 
@@ -348,6 +360,7 @@ BUILDERS = {
     "empty_like": _like("empty_like"), "rand_like": _like("rand_like"),
     "randn_like": _like("randn_like"), "full_like": _full_like, "randint": _randint,
     "tensor": _tensor, "flatten": _flatten,
+    "gather": _gather, "index_select": _index_select,
 }  # fmt: skip
 for _nd in (1, 2, 3):
     BUILDERS[f"nn.functional.conv{_nd}d"] = _conv(_nd)

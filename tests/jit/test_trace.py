@@ -220,3 +220,16 @@ def test_tensor_literal_is_a_constant_with_a_tracer_warning():
     with pytest.warns(ember.jit.TracerWarning, match="registered as constants"):
         tf = ember.jit.trace(lambda x: x + ember.tensor([1.0, 2.0]), ember.zeros(2))
     np.testing.assert_allclose(tf(ember.ones(2)).numpy(), [2.0, 3.0])
+
+
+def test_gather_index_select_follow_new_indices_and_tensor_keys_warn():
+    def f(x, i):
+        return ember.gather(x, 1, i.unsqueeze(0).expand(3, 2)), x.index_select(0, i)
+
+    x = ember.randn(3, 4)
+    tf = ember.jit.trace(f, (x, ember.tensor([0, 2])))
+    j = ember.tensor([2, 1])
+    for got, want in zip(tf(x, j), f(x, j)):
+        np.testing.assert_array_equal(got.numpy(), want.numpy())
+    with pytest.warns(ember.jit.TracerWarning, match="index array"):
+        ember.jit.trace(lambda a, k: a[k], (x, ember.tensor([0, 2])), check_trace=False)
