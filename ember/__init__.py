@@ -134,3 +134,4 @@ from ._torch_shim import install_as_torch  # noqa: E402
 from . import multiprocessing, utils  # noqa: E402
 from .utils import data as _utils_data  # noqa: E402, F401  (binds ember.utils.data)
 from . import jit  # noqa: E402
+from ._functional_aliases import *  # noqa: E402, F403
