@@ -124,16 +124,19 @@ def collate_tensor_fn(batch, *, collate_fn_map=None):
     import ember
 
     batch = list(batch)
-    if get_worker_info() is None or not _stackable(batch):
-        return ember.stack(batch, 0)
-    # In a worker: stack straight into shared memory (the batch then travels as a handle).
-    from ...multiprocessing import _shared
-
+    if not _stackable(batch):
+        return ember.stack(batch, 0)  # autograd, devices, and stack's errors for ragged input
     e = batch[0]
     shape = (len(batch),) + e._data.shape
-    nbytes = int(np.prod(shape, dtype=np.int64)) * e._data.dtype.itemsize
-    flat = _shared.root_of(_shared.new_block(nbytes))
-    out = np.ndarray(shape, e._data.dtype, buffer=flat)
+    if get_worker_info() is None:
+        out = np.empty(shape, e._data.dtype)
+    else:
+        # In a worker: stack straight into shared memory (the batch then travels as a handle).
+        from ...multiprocessing import _shared
+
+        nbytes = int(np.prod(shape, dtype=np.int64)) * e._data.dtype.itemsize
+        flat = _shared.root_of(_shared.new_block(nbytes))
+        out = np.ndarray(shape, e._data.dtype, buffer=flat)
     np.stack([t._data for t in batch], 0, out=out)
     return Tensor._make(out, e._dtype)
 
