@@ -163,11 +163,11 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m ember.examples.digits",
         description="Train a small CNN on handwritten digits with ember; save it for PyTorch.",
     )
-    p.add_argument("--epochs", type=int, default=10, help="passes over the training set (10)")
+    p.add_argument("--epochs", type=int, default=8, help="passes over the training set (8)")
     p.add_argument("--batch-size", type=int, default=32, help="training batch size (32)")
     p.add_argument("--workers", type=int, default=2, help="DataLoader worker processes (2)")
     p.add_argument("--seed", type=int, default=0, help="random seed (0)")
-    p.add_argument("--lr", type=float, default=2e-3, help="Adam learning rate (2e-3)")
+    p.add_argument("--lr", type=float, default=5e-3, help="Adam learning rate (5e-3)")
     p.add_argument(
         "--output-dir", default="digits_output", help="where the model files go (digits_output)"
     )
