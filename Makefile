@@ -21,7 +21,7 @@ $(VENV)/.test-deps: pyproject.toml | $(VENV)/bin/python
 	touch $@
 
 demo: $(VENV)/.demo-deps
-	$(PY) -m ember.examples.two_layer
+	$(PY) -m ember.examples.digits
 
 test: $(VENV)/.test-deps
 	$(TEST_ENV) $(PY) -m pytest -n 2 -p no:cacheprovider tests
