@@ -49,7 +49,7 @@ def _infer_dtype(data) -> D.dtype:
             c = x.dtype
             npdt = c if npdt is None else D.promote_types(npdt, c)
             continue
-        if isinstance(x, np.ndarray):
+        if isinstance(x, (np.ndarray, np.generic)):
             c = D.from_numpy_dtype(x.dtype)
             npdt = c if npdt is None else D.promote_types(npdt, c)
             continue
@@ -130,7 +130,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
             stacklevel=2,
         )
     dt = D.as_dtype(dtype) if dtype is not None else _infer_dtype(data)
-    if isinstance(data, np.ndarray) and dtype is None:
+    if isinstance(data, (np.ndarray, np.generic)) and dtype is None:
         dt = D.from_numpy_dtype(data.dtype)
     if isinstance(data, Tensor) and dtype is None:
         dt = data.dtype
@@ -148,6 +148,8 @@ def as_tensor(data, dtype=None, device=None):
         if dt is not None or device is not None:
             out = out.to(device=device, dtype=dt)
         return out
+    if isinstance(data, np.generic):
+        data = np.asarray(data)
     if isinstance(data, np.ndarray) and (device is None or _dev.as_device(device).type == "cpu"):
         t = from_numpy(data)
         return t if dt is None or dt is t.dtype else t.to(dt)

@@ -101,10 +101,19 @@ def test_element_size_nbytes_numel_dim():
         [[], []],
         np.array([1.5, 2.5]),
         np.array([1, 2], dtype=np.int16),
+        np.float32(2.5),
+        np.int8(3),
+        np.bool_(True),
+        [np.int8(1), np.int8(2)],
+        [np.float64(1.5), 2],
     ],
 )
 def test_tensor_infers_dtype_like_torch(data):
     assert_same(ember.tensor(data), torch.tensor(data))
+
+
+def test_as_tensor_keeps_numpy_scalar_dtype():
+    assert_same(ember.as_tensor(np.int8(2)), torch.as_tensor(np.int8(2)))
 
 
 def test_tensor_ragged_raises_valueerror():
