@@ -129,3 +129,43 @@ def test_install_after_real_torch_refuses():
     r = _run(["-c", code], cwd=ROOT)
     assert r.returncode == 0, r.stderr
     assert "already imported" in r.stdout
+
+
+# The PyTorch modules scripts import most; each maps to ember's module of the same path.
+MAPPED = [
+    "torch.nn", "torch.nn.functional", "torch.nn.init", "torch.nn.utils", "torch.optim",
+    "torch.optim.lr_scheduler", "torch.utils.data", "torch.autograd", "torch.multiprocessing",
+    "torch.jit", "torch.linalg", "torch.fft", "torch.cuda", "torch.distributed", "torch.testing",
+]  # fmt: skip
+
+
+def test_torch_submodules_map_to_ember_modules():
+    code = textwrap.dedent(
+        f"""
+        import importlib, importlib.util
+        import ember
+        ember.install_as_torch()
+        for name in {MAPPED!r}:
+            ember_name = "ember" + name[len("torch"):]
+            try:
+                found = importlib.util.find_spec(ember_name) is not None
+            except ModuleNotFoundError:
+                found = False
+            try:
+                stand_in = importlib.import_module(name)
+            except ModuleNotFoundError as e:
+                assert not found, (name, e)
+                assert str(e).startswith(f"ember does not implement {{name}} yet"), e
+                print("MISSING", name)
+                continue
+            assert stand_in.__name__ == name
+            assert stand_in._ember_module is importlib.import_module(ember_name), name
+            parent, _, child = name.rpartition(".")
+            assert getattr(importlib.import_module(parent), child) is stand_in, name
+            print("OK", name)
+        """
+    )
+    r = _run(["-c", code], cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.count("OK torch.") + r.stdout.count("MISSING torch.") == len(MAPPED)
+    assert "OK torch.nn.functional" in r.stdout and "OK torch.utils.data" in r.stdout
