@@ -470,7 +470,7 @@ class Printer:
                 name += "_"
             return self._aten(name, args, kws)
         if ns == "call":
-            name = n.attrs.get("aten") or CALL_ATEN.get(target)
+            name = n.attrs.get("aten") or CALL_ATEN.get(target) or _schema_name(target)
             if name is None:
                 raise NotImplementedError(
                     f"saving a graph that calls ember.{target}: no TorchScript spelling for it yet"
@@ -508,9 +508,15 @@ class Printer:
             raise NotImplementedError(f"printing the builtin py::{target} is not supported")
         return self._aten(name, a, {})
 
+    def cond_expr(self, v: _ir.Value) -> str:
+        """A condition: a Tensor is turned into a bool with ``bool(...)`` as torch prints it."""
+        if _tensor_typed(v):
+            return f"bool({self.expr(v)})"
+        return self.expr(v)
+
     def _if(self, n, ind) -> list[str]:
         outs = [self.names(o) for o in n.outputs]
-        lines = [f"{ind}if {self.expr(n.inputs[0])}:"]
+        lines = [f"{ind}if {self.cond_expr(n.inputs[0])}:"]
         lines += self.block(n.blocks[0], ind + "  ", assign_to=outs)
         lines.append(f"{ind}else:")
         lines += self.block(n.blocks[1], ind + "  ", assign_to=outs)
@@ -544,14 +550,27 @@ class Printer:
                 and trips.node.attrs["value"] >= sys.maxsize):  # fmt: skip
             raise NotImplementedError("printing a while loop with a trip limit is not supported")
         c = self.names.fresh(None, "_c")
-        lines.append(f"{ind}{c} = {self.expr(cond)}")
+        lines.append(f"{ind}{c} = {self.cond_expr(cond)}")
         lines.append(f"{ind}{i_name} = 0")
         lines.append(f"{ind}while {c}:")
         inner = [ln for ln in self.block(body, ind + "  ") if ln.strip() != "pass"]
-        rhs = [self.expr(body.outputs[0])] + [self.expr(v) for v in body.outputs[1:]]
+        rhs = [self.cond_expr(body.outputs[0])] + [self.expr(v) for v in body.outputs[1:]]
         inner.append(f"{ind}  {', '.join([c, *slots])} = {', '.join(rhs)}")
         inner.append(f"{ind}  {i_name} = torch.add({i_name}, 1)")
         return lines + inner
+
+
+def _schema_name(target: str):
+    """``call::<name>`` of a top-level ember function whose signature is aten's: ``torch.<name>``.
+
+    ember's public functions take torch's Python arguments, which for these names are
+    the aten schema's, so the call prints unchanged (keyword arguments by name).
+    """
+    if "." in target:
+        return None
+    from ._frontend import schema
+
+    return target if f"aten::{target}" in schema.TABLE else None
 
 
 def _is_true(v) -> bool:

@@ -549,10 +549,19 @@ class Builder:
         sm = self.module(m) if info.script is None else info.script
         fn = getattr(type(m), name)
         info.methods[name] = None
+        from . import library
+
+        canned = library.source_for(m, name)
         try:
-            fdef, src = _parse(fn)
-            comp = ScriptCompiler(src, f"{self.qualname(m)}.{name}", _globals_of(fn), self)
-            names, tys, defaults, ret = _signature(fn, fdef, comp, True)
+            if canned is not None:
+                fdef, src = canned
+                comp = library.LibraryCompiler(src, f"{self.qualname(m)}.{name}",
+                                               library.GLOBALS, self)  # fmt: skip
+                names, tys, defaults, ret = library.signature(fdef, comp)
+            else:
+                fdef, src = _parse(fn)
+                comp = ScriptCompiler(src, f"{self.qualname(m)}.{name}", _globals_of(fn), self)
+                names, tys, defaults, ret = _signature(fn, fdef, comp, True)
             self_entry = (names[0], T.ClassType(self.qualname(m)),
                           lambda v: ModuleRef(v, m, self))  # fmt: skip
             g = comp.compile(fdef, tys, self_entry=self_entry, return_type=ret)
