@@ -283,6 +283,15 @@ class Tensor:
             raise TypeError("iteration over a 0-d tensor")
         return iter(self.unbind(0))
 
+    def __contains__(self, element) -> bool:
+        # Without this, `in` would iterate over rows and take bool() of each.
+        if not isinstance(element, (Tensor, int, float, complex, bool, np.number, np.bool_)):
+            raise RuntimeError(
+                "Tensor.__contains__ only supports Tensor or scalar, but you passed in a "
+                f"{type(element)}."
+            )
+        return bool((self == element).any().item())
+
     def __bool__(self) -> bool:
         if self._data.size != 1:
             raise RuntimeError(

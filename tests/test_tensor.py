@@ -80,6 +80,16 @@ def test_item_tolist_len_iter_bool():
     assert int(ember.tensor(3.7)) == 3 and float(ember.tensor(2)) == 2.0
 
 
+def test_contains_compares_elements():
+    x = [[1.5, 2.0], [3.0, -4.0]]
+    for value in [2.0, 5, -4, True, ember.tensor(3.0)]:
+        tv = torch.tensor(3.0) if isinstance(value, ember.Tensor) else value
+        assert (value in ember.tensor(x)) == (tv in torch.tensor(x))
+    assert 1 in ember.tensor([[True, False]])
+    with pytest.raises(RuntimeError, match="only supports Tensor or scalar"):
+        "a" in ember.ones(2)  # noqa: B015
+
+
 def test_element_size_nbytes_numel_dim():
     t = ember.zeros(3, 4, dtype=ember.float64)
     assert (t.element_size(), t.nbytes, t.numel(), t.dim(), t.ndim) == (8, 96, 12, 2, 2)
