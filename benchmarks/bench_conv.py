@@ -5,7 +5,9 @@
 Two workloads: the LeNet-style net of PyTorch's MNIST example (conv 1->32->64,
 3x3, batch 64, 28x28, max-pool, linear) and a small ResNet basic block (two 3x3
 convs with batch norm, 64 channels, 32x32, batch 16). Both frameworks get the
-same weights and inputs; the median of several runs is reported.
+same weights and inputs. The two frameworks run in turn, round after round, and the best
+(``--stat min``, the default) or median time of each is reported: on a shared, noisy machine
+the best of several rounds is the steadiest estimate of the ratio.
 """
 
 from __future__ import annotations
@@ -21,14 +23,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 
 
-def _median_time(fn, reps):
-    fn()
-    times = []
-    for _ in range(reps):
-        t0 = time.perf_counter()
+def _times(fns, reps, stat):
+    """Per-function time over ``reps`` rounds; within a round the functions run in turn, so
+    load from other processes hits both frameworks alike. ``stat``: min (best) or median."""
+    for fn in fns:
         fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+    times = [[] for _ in fns]
+    for _ in range(reps):
+        for fn, ts in zip(fns, times):
+            t0 = time.perf_counter()
+            fn()
+            ts.append(time.perf_counter() - t0)
+    pick = min if stat == "min" else statistics.median
+    return [pick(ts) for ts in times]
 
 
 def lenet(lib):
@@ -69,7 +76,7 @@ def resblock(lib):
     return Block()
 
 
-def run(name, make, shape, reps):
+def run(name, make, shape, reps, stat):
     import torch
 
     import ember
@@ -99,10 +106,8 @@ def run(name, make, shape, reps):
     out_t = tm(tx).detach().numpy()
     out_e = em(ex).detach().numpy()
     err = float(np.abs(out_t - out_e).max())
-    tf = _median_time(fwd(tm, tx, torch), reps)
-    ef = _median_time(fwd(em, ex, ember), reps)
-    tb = _median_time(step(tm, tx), reps)
-    eb = _median_time(step(em, ex), reps)
+    tf, ef = _times([fwd(tm, tx, torch), fwd(em, ex, ember)], reps, stat)
+    tb, eb = _times([step(tm, tx), step(em, ex)], reps, stat)
     print(f"{name:<34} forward      torch {tf * 1e3:8.2f} ms  ember {ef * 1e3:8.2f} ms  "
           f"ember/torch {ef / tf:5.2f}")  # fmt: skip
     print(f"{'':<34} fwd+backward torch {tb * 1e3:8.2f} ms  ember {eb * 1e3:8.2f} ms  "
@@ -112,7 +117,8 @@ def run(name, make, shape, reps):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--threads", type=int, default=None)
-    ap.add_argument("--reps", type=int, default=7)
+    ap.add_argument("--reps", type=int, default=10)
+    ap.add_argument("--stat", choices=("min", "median"), default="min")
     args = ap.parse_args()
     import torch
 
@@ -125,8 +131,8 @@ def main():
         except ImportError:
             pass
     print(f"torch threads: {torch.get_num_threads()}")
-    run("LeNet (1->32->64, 3x3, 64x1x28x28)", lenet, (64, 1, 28, 28), args.reps)
-    run("ResNet block (64ch, 16x64x32x32)", resblock, (16, 64, 32, 32), args.reps)
+    run("LeNet (1->32->64, 3x3, 64x1x28x28)", lenet, (64, 1, 28, 28), args.reps, args.stat)
+    run("ResNet block (64ch, 16x64x32x32)", resblock, (16, 64, 32, 32), args.reps, args.stat)
 
 
 if __name__ == "__main__":
