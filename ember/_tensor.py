@@ -245,6 +245,10 @@ class Tensor:
             )
         return self._data
 
+    # NumPy scalars and arrays on the left of an operator defer to the tensor's reflected
+    # method, so `np.float64(2) * t` is a tensor, as in torch.
+    __array_priority__ = 1000
+
     def __array__(self, dtype=None, copy=None):
         a = self.detach().cpu()._data
         return a if dtype is None else a.astype(dtype)

@@ -90,6 +90,16 @@ def test_contains_compares_elements():
         "a" in ember.ones(2)  # noqa: B015
 
 
+def test_numpy_scalar_on_the_left_gives_a_tensor():
+    for mod in (ember, torch):
+        x = mod.tensor([1.5, 2.0])
+        for r in [np.float64(2) * x, np.float32(2) + x, np.int64(3) - x, np.float64(2) > x]:
+            assert isinstance(r, mod.Tensor)
+    assert (np.float64(2) * ember.tensor([1.5])).dtype is ember.float32
+    with pytest.raises(TypeError):
+        np.ones(2) * ember.ones(2)
+
+
 def test_element_size_nbytes_numel_dim():
     t = ember.zeros(3, 4, dtype=ember.float64)
     assert (t.element_size(), t.nbytes, t.numel(), t.dim(), t.ndim) == (8, 96, 12, 2, 2)
