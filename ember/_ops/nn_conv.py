@@ -7,11 +7,14 @@ NOTE [ convolution as three bilinear ops ]
 two, so backward formulas call these ops and gradients of gradients work.
 
 All three run as a few BLAS calls over a strided window view of the padded
-input (no loops over pixels or the batch): the forward contracts the window
-view with the weight in one ``einsum`` (measured fastest in NumPy,
-specs/dependencies.md §6); the transposed op is one batched GEMM into columns
-followed by a scatter-add per kernel offset (col2im); the weight gradient is one
-``einsum`` of the window view with the output gradient. Groups loop over groups.
+input (no loops over pixels or the batch). The forward and the weight gradient
+copy the windows once into columns (N, C*K, P) held in a reused per-thread
+workspace (a fresh array per call costs more in page faults than the copy,
+specs/dependencies.md §6) and multiply: ``w (O, C*K) @ cols`` per sample gives
+NCHW output directly; ``g (O, P) @ cols^T`` per sample, summed over the batch,
+gives the weight gradient. 1x1 stride-1 kernels use the input as its columns.
+The transposed op is one batched GEMM into columns followed by a scatter-add
+per kernel offset (col2im). Groups are a batch dim of the same GEMMs.
 
 Padding is per spatial dim ``(lo, hi)``, either may be negative (a crop), so
 'same' padding and the exact inverse shapes of the gradients need no special case.
@@ -20,13 +23,15 @@ Padding is per spatial dim ``(lo, hi)``, either may be negative (a crop), so
 from __future__ import annotations
 
 import math
+import threading
 
 import numpy as np
 
 from ._helpers import dispatch
 from ._registry import Op, register
 
-_LET = "defghijklmpqrstuvwxyz"
+_WS = threading.local()
+_WS_MAX = 256 << 20  # bytes; larger columns are allocated per call
 
 
 def pad_zero(xp, x, pads):
@@ -63,32 +68,60 @@ def windows(xp, x, ksize, stride, dilation, out=None):
     return xp.lib.stride_tricks.as_strided(x, shape, strides, writeable=False)
 
 
-def _subs(nd):
-    o = _LET[:nd]
-    k = _LET[nd : 2 * nd]
-    return o, k
+def _workspace(xp, shape, dtype):
+    """A scratch array for im2col columns, reused across calls (one per thread).
+
+    A fresh multi-megabyte array costs more in first-touch page faults than the
+    copy that fills it (specs/dependencies.md §6), so NumPy columns live in one
+    growing per-thread buffer. Callers must not let the array escape the op.
+    """
+    dtype = np.dtype(dtype)
+    nbytes = math.prod(shape) * dtype.itemsize
+    if xp is not np or nbytes > _WS_MAX:
+        return xp.empty(shape, dtype=dtype)
+    buf = getattr(_WS, "buf", None)
+    if buf is None or buf.nbytes < nbytes:
+        buf = np.empty(nbytes, dtype=np.uint8)
+        _WS.buf = buf
+    return buf[:nbytes].view(dtype).reshape(shape)
+
+
+def im2col_cols(xp, x, ksize, stride, dilation, padding, out_sp=None):
+    """Columns (N, C*prod(k), prod(out)) of the padded input: one strided copy, no Python loops.
+
+    The result may be a view of ``x`` (1x1 kernels) or the scratch workspace: use it before
+    the next call.
+    """
+    nd = len(ksize)
+    n, c = x.shape[:2]
+    plain = all(p == (0, 0) for p in padding)
+    if plain and all(k == 1 for k in ksize) and all(s == 1 for s in stride):
+        return x.reshape(n, c, math.prod(x.shape[2:]))
+    win = windows(xp, pad_zero(xp, x, padding), ksize, stride, dilation, out_sp)
+    out_sp = win.shape[2 : 2 + nd]
+    perm = (0, 1) + tuple(range(2 + nd, 2 + 2 * nd)) + tuple(range(2, 2 + nd))
+    cols = _workspace(xp, (n, c) + tuple(ksize) + tuple(out_sp), x.dtype)
+    xp.copyto(cols, win.transpose(perm))
+    return cols.reshape(n, c * math.prod(ksize), math.prod(out_sp))
+
+
+def _out_sp(in_sp, ksize, stride, padding, dilation):
+    z = zip(in_sp, ksize, stride, padding, dilation)
+    return tuple((s + lo + hi - d * (k - 1) - 1) // st + 1 for s, k, st, (lo, hi), d in z)
 
 
 def _conv_fwd(xp, x, w, b=None, stride=(1,), padding=((0, 0),), dilation=(1,), groups=1):
     nd = w.ndim - 2
     ksize = w.shape[2:]
-    xpad = pad_zero(xp, x, padding)
-    win = windows(xp, xpad, ksize, stride, dilation)
-    o, k = _subs(nd)
-    n, c = x.shape[:2]
-    out_sp = win.shape[2 : 2 + nd]
-    if groups == 1:
-        y = xp.einsum(f"nc{o}{k},ac{k}->na{o}", win, w, optimize=True)
-    else:
-        og = w.shape[0] // groups
-        cg = c // groups
-        y = xp.empty((n, w.shape[0]) + tuple(out_sp), dtype=np.result_type(x, w))
-        for g in range(groups):
-            y[:, g * og : (g + 1) * og] = xp.einsum(
-                f"nc{o}{k},ac{k}->na{o}", win[:, g * cg : (g + 1) * cg],
-                w[g * og : (g + 1) * og], optimize=True,
-            )  # fmt: skip
-    y = xp.ascontiguousarray(y)
+    n = x.shape[0]
+    o = w.shape[0]
+    out_sp = _out_sp(x.shape[2:], ksize, stride, padding, dilation)
+    cols = im2col_cols(xp, x, ksize, stride, dilation, padding, out_sp)
+    ck = cols.shape[1] // groups
+    # (G, O/G, Cg*K) @ (N, G, Cg*K, P): one GEMM per sample and group, NCHW out
+    cols = cols.reshape(n, groups, ck, math.prod(out_sp))
+    y = xp.matmul(w.reshape(groups, o // groups, ck), cols)
+    y = y.reshape((n, o) + tuple(out_sp))
     if b is not None:
         y += b.reshape((1, -1) + (1,) * nd)
     return y
@@ -137,18 +170,16 @@ def _convt_fwd(xp, g, w, b=None, stride=(1,), lo=(0,), out_size=(1,), dilation=(
 
 
 def _convw_fwd(xp, x, g, stride=(1,), padding=((0, 0),), dilation=(1,), groups=1, ksize=(1,)):
-    nd = len(ksize)
-    xpad = pad_zero(xp, x, padding)
-    win = windows(xp, xpad, ksize, stride, dilation, out=g.shape[2:])
-    o, k = _subs(nd)
-    if groups == 1:
-        return xp.einsum(f"nc{o}{k},na{o}->ac{k}", win, g, optimize=True)
-    cg = x.shape[1] // groups
-    og = g.shape[1] // groups
-    parts = [xp.einsum(f"nc{o}{k},na{o}->ac{k}", win[:, i * cg : (i + 1) * cg],
-                       g[:, i * og : (i + 1) * og], optimize=True)
-             for i in range(groups)]  # fmt: skip
-    return xp.concatenate(parts, axis=0)
+    n, c = x.shape[:2]
+    o = g.shape[1]
+    cols = im2col_cols(xp, x, ksize, stride, dilation, padding, g.shape[2:])
+    ck = cols.shape[1] // groups
+    p = math.prod(g.shape[2:])
+    cols = cols.reshape(n, groups, ck, p)
+    gr = g.reshape(n, groups, o // groups, p)
+    # per sample (O/G, P) @ (P, Cg*K), then the sum over the batch
+    gw = xp.matmul(gr, cols.swapaxes(-1, -2)).sum(axis=0)
+    return gw.reshape((o, c // groups) + tuple(ksize))
 
 
 def _same_float(args, attrs):
