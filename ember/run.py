@@ -41,6 +41,7 @@ def main(argv: list[str] | None = None) -> None:
             raise SystemExit(2)
         # Like `python -m`: the current directory leads sys.path, argv[0] becomes the file.
         sys.argv = [argv[1], *argv[2:]]
+        _help_spawned_children()
         runpy.run_module(argv[1], run_name="__main__", alter_sys=True)
         return
     script = argv[0]
@@ -51,7 +52,17 @@ def main(argv: list[str] | None = None) -> None:
     # `python script.py` puts the script's folder first on sys.path, not the cwd that
     # `python -m ember.run` put there.
     sys.path[0] = os.path.dirname(os.path.abspath(script))
+    _help_spawned_children()
     runpy.run_path(script, run_name="__main__")
+
+
+def _help_spawned_children() -> None:
+    # Processes started by `spawn`/`forkserver` (DataLoader workers, torch.multiprocessing)
+    # re-import the script with our sys.path but not our import hook; a placeholder `torch`
+    # package ahead of site-packages installs the hook there. Fork children inherit it.
+    alias = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_as_torch")
+    if os.path.isdir(os.path.join(alias, "torch")) and alias not in sys.path:
+        sys.path.insert(1, alias)
 
 
 if __name__ == "__main__":

@@ -169,3 +169,30 @@ def test_torch_submodules_map_to_ember_modules():
     assert r.returncode == 0, r.stderr
     assert r.stdout.count("OK torch.") + r.stdout.count("MISSING torch.") == len(MAPPED)
     assert "OK torch.nn.functional" in r.stdout and "OK torch.utils.data" in r.stdout
+
+
+def test_spawned_children_get_ember_too(tmp_path):
+    # A spawn child re-imports the script without the parent's hook; it must still get ember.
+    script = _write(
+        tmp_path,
+        "spawn_script.py",
+        """
+        import torch
+        import torch.multiprocessing as mp
+
+        def work(t):
+            t.add_(1)
+            print("child", torch.__version__, flush=True)
+
+        if __name__ == "__main__":
+            t = torch.zeros(3)
+            t.share_memory_()
+            p = mp.get_context("spawn").Process(target=work, args=(t,))
+            p.start()
+            p.join()
+            print("parent", p.exitcode, t.tolist())
+        """,
+    )
+    r = _run(["-m", "ember.run", str(script)], cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "child 2.13.0+ember" in r.stdout and "parent 0 [1.0, 1.0, 1.0]" in r.stdout
