@@ -390,6 +390,26 @@ _PRIMS = {
     "prim::dtype": _dtype,
     "prim::Print": _print,
 }
+_BUILTIN_KINDS = frozenset(_PRIMS)
+
+
+def register_kind(kind: str, handler) -> None:
+    """Let :func:`run` execute nodes of ``kind`` with ``handler(node, env)``.
+
+    ``env`` maps each IR value already computed to its run-time value; the handler
+    reads its inputs as ``[env[v] for v in node.inputs]`` and returns the node's
+    result (one value, or a tuple/list when the node has several outputs; ``None``
+    for none). This is how the front end installs the ``aten::``/``prim::``
+    operators of its schema table (``ember.jit._frontend.schema.install_kind``).
+    Built-in kinds (``prim::If``, ``prim::Loop``, ...) cannot be replaced.
+    """
+    if kind in _BUILTIN_KINDS:
+        raise ValueError(f"{kind} is a built-in node kind of the interpreter")
+    _PRIMS.setdefault(kind, handler)
+
+
+def is_registered(kind: str) -> bool:
+    return kind in _PRIMS
 
 
 def tracer_paused():
@@ -407,4 +427,4 @@ class _Paused:
         C.state.tracer = self.saved
 
 
-__all__ = ["run", "Error", "PY_BUILTINS", "resolve_call"]
+__all__ = ["run", "Error", "PY_BUILTINS", "resolve_call", "register_kind", "is_registered"]

@@ -186,3 +186,29 @@ class Model(nn.Module):
 
 def fstrings(n: int) -> str:
     return f"n={n} twice={n * 2} {{braces}}"
+
+
+def dict_comprehension(n: int) -> Dict[str, int]:
+    return {str(k): k * 2 for k in range(n)}
+
+
+class UnrolledExits(nn.Module):
+    """break/continue decided at compile time in a loop over a ModuleList; hasattr."""
+
+    def __init__(self):
+        super().__init__()
+        self.layers = nn.ModuleList([nn.Linear(2, 2) for _ in range(4)])
+        self.scale = 2.0
+
+    def forward(self, x):
+        for i, layer in enumerate(self.layers):
+            if i == 1:
+                continue
+            if i == 3:
+                break
+            x = layer(x)
+        if hasattr(self, "scale"):
+            x = x * self.scale
+        if hasattr(self, "missing"):
+            x = x + 100.0
+        return x

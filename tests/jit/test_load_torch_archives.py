@@ -241,3 +241,33 @@ def test_version_upgraders_match_torch(version):
     for a, b in zip(got, expected):
         assert str(a.dtype).split(".")[-1] == str(b.dtype).split(".")[-1]
         np.testing.assert_array_equal(a.numpy(), b.numpy())
+
+
+class _SchemaArgs(torch.nn.Module):
+    def forward(self, w, idx, x):
+        e = torch.embedding(w, idx, -1, True, False)
+        return e, torch.ops.aten.elu(x, 0.5, 2.0, 3.0)
+
+
+def test_embedding_scale_grad_by_freq_and_elu_scales_follow_aten(tmp_path):
+    path = tmp_path / "schema_args.pt"
+    torch.jit.script(_SchemaArgs()).save(str(path))
+    loaded = ember.jit.load(str(path))
+    w = torch.randn(5, 3, requires_grad=True)
+    idx = torch.tensor([0, 1, 1, 1, 2])
+    x = torch.tensor([-1.0, 0.5, 2.0])
+    te, tx = _SchemaArgs()(w, idx, x)
+    te.sum().backward()
+    ew = ember.from_numpy(w.detach().numpy().copy()).requires_grad_()
+    ee, ex = loaded(ew, ember.from_numpy(idx.numpy().copy()), ember.from_numpy(x.numpy().copy()))
+    ee.sum().backward()
+    np.testing.assert_allclose(ew.grad.numpy(), w.grad.numpy(), rtol=1e-6)
+    np.testing.assert_allclose(ex.numpy(), tx.numpy(), rtol=1e-6)
+
+
+def test_interpreter_kinds_are_registered_through_the_official_hook():
+    from ember.jit import _interpreter
+
+    assert _interpreter.is_registered("aten::linear")
+    with pytest.raises(ValueError, match="built-in"):
+        _interpreter.register_kind("prim::If", lambda n, env: None)

@@ -233,3 +233,45 @@ def test_scripted_module_saves_to_an_archive_torch_loads(cases, tmp_path):
     with torch.no_grad():
         np.testing.assert_allclose(back(x).numpy(), tm(x).numpy(), rtol=1e-5, atol=1e-6)
         np.testing.assert_array_equal(back.predict(x, 1).numpy(), tm.predict(x, 1).numpy())
+
+
+def test_dict_comprehension_matches_torch(cases):
+    tmod, emod = cases
+    for n in (0, 3):
+        _same(
+            ember.jit.script(emod.dict_comprehension)(n),
+            torch.jit.script(tmod.dict_comprehension)(n),
+        )
+
+
+def test_unrolled_break_continue_and_hasattr_match_torch(cases, tmp_path):
+    tmod, emod = cases
+    tm, em = tmod.UnrolledExits(), emod.UnrolledExits()
+    _copy_params(tm, em)
+    es = ember.jit.script(em)
+    x = _x(3, 2)
+    with torch.no_grad():
+        want = tm(x)  # torch.jit.script refuses break/continue here; ember decides them statically
+    _same(es(_to_e(x)), want)
+    path = tmp_path / "unrolled.pt"
+    es.save(str(path))
+    _same(es(_to_e(x)), torch.jit.load(str(path))(x))
+
+
+def test_break_under_a_runtime_condition_in_an_unrolled_loop_is_refused(tmp_path):
+    from ember.jit._frontend.errors import NotSupportedError
+
+    class M(ember.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.layers = ember.nn.ModuleList([ember.nn.Linear(2, 2), ember.nn.Linear(2, 2)])
+
+        def forward(self, x):
+            for layer in self.layers:
+                if x.sum() > 0:
+                    break
+                x = layer(x)
+            return x
+
+    with pytest.raises(NotSupportedError, match="known at compile time"):
+        ember.jit.script(M())

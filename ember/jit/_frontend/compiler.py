@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import operator
 import sys
 
 from .. import _ir
@@ -190,6 +191,10 @@ _TENSOR_BIN = {
     "gt": "gt", "ge": "ge",
 }  # fmt: skip
 _NUM = (T.Int, T.Float, T.Bool, T.Number)
+_STATIC_CMP = {
+    ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
+    ast.Gt: operator.gt, ast.GtE: operator.ge,
+}  # fmt: skip
 
 
 def is_tensor(t) -> bool:
@@ -359,7 +364,7 @@ class Compiler:
         if ctx != "function":
             raise self.unsupported("return statements inside loops", s)
         v = (
-            self.value(self.expr(s.value), s.value)
+            self.value(self.expr(s.value, expected=self.return_type), s.value)
             if s.value is not None
             else env.block.constant(None)
         )
@@ -566,6 +571,10 @@ class Compiler:
 
     def merge_exits(self, node, exits, env, ctx, s):
         """Both branches end the function (ctx 'function') or the loop body ('loop')."""
+        if ctx == "unrolled":
+            raise self.unsupported(
+                "break/continue in a loop over modules or a tuple under a condition that is not "
+                "known at compile time", s)  # fmt: skip
         if ctx == "function":
             live = [e for e in exits if e.kind != "raise"]
             if not live:
@@ -625,13 +634,22 @@ class Compiler:
         return self._for_seq(s, env, None, [src])
 
     def _unrolled(self, s, env, items):
-        if _contains_exit(s.body):
-            raise self.unsupported("break/continue/return in a loop over modules or a tuple", s)
+        """A loop over modules or a tuple: the body is compiled once per item.
+
+        ``break`` and ``continue`` are allowed where the compiler can decide them
+        (conditions on the loop index, ``Final`` constants, ``hasattr``), since the
+        iterations are not a run-time loop.
+        """
+        body = s.body
+        if _contains_exit(body, loop_level=False):
+            raise self.unsupported("return/raise in a loop over modules or a tuple", s)
+        if _contains_exit(body):
+            body = normalize(body)
         for it in items:
             self.assign(s.target, it, env, s)
-            ex = self.block(s.body, env, "function")
-            if ex.kind is not None:
-                return ex
+            ex = self.block(body, env, "unrolled")
+            if ex.kind == "break":
+                break
         return None
 
     def _for_range(self, s, env, it):
@@ -785,7 +803,47 @@ class Compiler:
                         return known if isinstance(test.ops[0], ast.Is) else not known
         if isinstance(test, ast.Constant) and isinstance(test.value, bool):
             return test.value
+        if (
+            isinstance(test, ast.Call)
+            and isinstance(test.func, ast.Name)
+            and test.func.id == "hasattr"
+            and "hasattr" not in env.vars
+        ):
+            return self.static_hasattr(test)
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            inner = self.static_condition(test.operand, env)
+            return None if inner is None else not inner
+        if (
+            isinstance(test, ast.Compare)
+            and len(test.ops) == 1
+            and type(test.ops[0]) in _STATIC_CMP
+            and all(isinstance(x, (ast.Name, ast.Constant)) for x in (test.left, *test.comparators))
+        ):
+            vals = []
+            for x in (test.left, test.comparators[0]):
+                v = self.expr(x)
+                if not (isinstance(v, _ir.Value) and v.node is not None
+                        and v.node.kind == "prim::Constant"):  # fmt: skip
+                    return None
+                vals.append(v.node.attrs["value"])
+            if not all(isinstance(v, (int, float, str, bool)) for v in vals):
+                return None
+            return bool(_STATIC_CMP[type(test.ops[0])](*vals))
         return None
+
+    def static_hasattr(self, call):
+        """``hasattr(obj, "name")``: known at compile time, as in TorchScript."""
+        if len(call.args) != 2 or not (
+            isinstance(call.args[1], ast.Constant) and isinstance(call.args[1].value, str)
+        ):
+            raise self.unsupported("hasattr with a non-literal name", call)
+        obj = self.expr(call.args[0])
+        name = call.args[1].value
+        if isinstance(obj, Sugar) and hasattr(obj, "has_attr"):
+            return bool(obj.has_attr(name))
+        if isinstance(obj, _ir.Value) and isinstance(obj.type, T.TupleType):
+            return False
+        raise self.unsupported("hasattr on a value that is not a module", call)
 
     def refinements(self, test, env):
         """({name: type} when true, {name: type} when false) for None/isinstance checks."""
@@ -853,7 +911,9 @@ class Compiler:
         if meth is None:
             raise self.unsupported(f"{_EXPR_WORDS.get(type(e).__name__, type(e).__name__)} "
                                    "aren't supported", e)  # fmt: skip
-        if expected is not None and type(e).__name__ in ("List", "Dict", "ListComp"):
+        if type(e).__name__ == "DictComp" or (
+            expected is not None and type(e).__name__ in ("List", "Dict", "ListComp")
+        ):
             return meth(e, expected)
         return meth(e)
 
@@ -938,6 +998,31 @@ class Compiler:
         else:
             t = T.Dict(T.Str, T.Tensor)
         return self.env.block.create("prim::DictConstruct", ins, (t,)).outputs[0]
+
+    def expr_DictComp(self, e, expected=None):
+        """``{k: v for t in it}`` -> ``d = {}; for t in it: d[k] = v`` (``Dict[K, V]`` expected)."""
+        if len(e.generators) != 1 or e.generators[0].ifs or e.generators[0].is_async:
+            raise self.unsupported("comprehensions with several for clauses or if filters", e)
+        gen = e.generators[0]
+        acc_name = f"$dcomp{id(e)}"
+        saved = dict(self.env.vars)
+        # compile key/value once on the first element to learn their types
+        kt = vt = None
+        if isinstance(expected, T.DictType):
+            kt, vt = expected.key, expected.value
+        if kt is None:
+            raise self.unsupported("dict comprehensions without a Dict[K, V] type annotation "
+                                   "(annotate the target or the function's return)", e)  # fmt: skip
+        acc = self.env.block.create("prim::DictConstruct", [], (T.Dict(kt, vt),)).outputs[0]
+        self.env.vars[acc_name] = acc
+        store = ast.Subscript(value=ast.Name(acc_name, ast.Load()), slice=e.key, ctx=ast.Store())
+        loop = ast.For(target=gen.target, iter=gen.iter, orelse=[],
+                       body=[ast.Assign(targets=[store], value=e.value)])  # fmt: skip
+        ast.copy_location(loop, e)
+        ast.fix_missing_locations(loop)
+        self.stmt_For(loop, self.env, "function")
+        self.env.vars = {k: v for k, v in saved.items() if k != acc_name}
+        return acc
 
     def expr_ListComp(self, e, expected=None):
         if len(e.generators) != 1 or e.generators[0].ifs or e.generators[0].is_async:
@@ -1180,7 +1265,7 @@ class Compiler:
                 return obj.attr(self, key.value, node)
             return self.attr_of_value(self.env, obj, key.value, node)
         if name == "hasattr":
-            raise self.unsupported("hasattr", node)
+            return blk.constant(self.static_hasattr(node))
         if name in ("range", "enumerate", "zip"):
             raise self.unsupported(f"{name}() outside a for loop", node)
         vals = self.values(args, node)
@@ -1340,7 +1425,7 @@ _STMT_WORDS = {
     "AsyncFor": "async for loops", "AsyncWith": "async with statements",
 }  # fmt: skip
 _EXPR_WORDS = {
-    "Lambda": "lambdas", "SetComp": "set comprehensions", "DictComp": "dict comprehensions",
+    "Lambda": "lambdas", "SetComp": "set comprehensions",
     "GeneratorExp": "generator expressions", "Set": "set literals", "Await": "await",
     "Yield": "yield", "YieldFrom": "yield", "NamedExpr": "assignment expressions (:=)",
     "Starred": "starred expressions",

@@ -634,16 +634,32 @@ op("log_softmax")(lambda x, dim, dtype=None: _F().log_softmax(x, dim, dtype=dtyp
 op("gelu")(lambda x, *, approximate="none": _F().gelu(x, approximate=approximate))
 op("relu")(lambda x: _F().relu(x))
 op("relu_")(lambda x: _F().relu_(x))
+
+
+def _elu(x, alpha=1.0, scale=1.0, input_scale=1.0):
+    # aten::elu: scale * (x if x > 0 else alpha * (exp(x * input_scale) - 1))
+    if scale == 1.0 and input_scale == 1.0:
+        return _F().elu(x, alpha)
+    import ember
+
+    neg = ember.expm1(ember.clamp(x, max=0) * input_scale) * alpha
+    return ember.where(x > 0, x, neg) * scale
+
+
 op("silu")(lambda x: _F().silu(x))
 op("hardtanh")(lambda x, lo=-1.0, hi=1.0: _F().hardtanh(x, lo, hi))
 op("leaky_relu")(lambda x, slope=0.01: _F().leaky_relu(x, slope))
-op("elu")(lambda x, alpha=1.0, scale=1.0, input_scale=1.0: _F().elu(x, alpha))
+op("elu")(_elu)
 op("dropout")(lambda x, p, train: _F().dropout(x, p, train))
 op("dropout_")(lambda x, p, train: _F().dropout(x, p, train, inplace=True))
 op("feature_dropout")(lambda x, p, train: _F().dropout2d(x, p, train))
 op("embedding")(
     lambda w, idx, padding_idx=-1, scale_grad_by_freq=False, sparse=False: _F().embedding(
-        idx, w, None if padding_idx == -1 else padding_idx
+        idx,
+        w,
+        None if padding_idx == -1 else padding_idx,
+        scale_grad_by_freq=bool(scale_grad_by_freq),
+        sparse=bool(sparse),
     )
 )
 op("layer_norm")(
@@ -866,8 +882,8 @@ def install_kind(kind: str) -> None:
     """Let the interpreter run nodes of ``kind`` (an ``aten::``/``prim::`` name of TABLE)."""
     from .. import _interpreter
 
-    if kind not in _interpreter._PRIMS:
-        _interpreter._PRIMS[kind] = _handler
+    if not _interpreter.is_registered(kind):
+        _interpreter.register_kind(kind, _handler)
 
 
 def _install_all():

@@ -182,6 +182,14 @@ class ModuleRef(Sugar):
     def call(self, c, args, kwargs, node):
         return MethodRef(self, "forward", type(self.module).forward).call(c, args, kwargs, node)
 
+    def has_attr(self, name):
+        m = self.module
+        if name in m._parameters or name in m._buffers or name in m._modules:
+            return True
+        if name in self.builder.info(m).constants or name == "training":
+            return True
+        return name in m.__dict__ or hasattr(type(m), name)
+
     def iter_items(self, c, node):
         from ...nn.modules.container import ModuleDict, ModuleList, Sequential
 
