@@ -43,14 +43,15 @@ def run_ember(script, *args, **kw):
 def run_torch(script, *args):
     """The same script on PyTorch itself, in this process (the suite has torch imported
     already as its reference, so this saves a second start of PyTorch); returns its stdout."""
-    import torch  # noqa: F401  (fail here, not inside the script, when torch is absent)
+    import torch  # fail here, not inside the script, when torch is absent
 
     path = os.path.join(EXAMPLES, script)
     saved_argv, saved_path = sys.argv, list(sys.path)
     sys.argv, sys.path[:0] = [path, *args], [os.path.dirname(path)]
     out = io.StringIO()
     try:
-        with contextlib.redirect_stdout(out):
+        # fork_rng: the script seeds torch; leave the suite's generator as it was.
+        with contextlib.redirect_stdout(out), torch.random.fork_rng():
             runpy.run_path(path, run_name="__main__")
     finally:
         sys.argv, sys.path[:] = saved_argv, saved_path

@@ -85,7 +85,7 @@ def test_word_language_model_reads_wikitext(tmp_path):
     (tmp_path / "test.txt").write_text("".join(lines[360:420]), encoding="utf8")
     out = run_ember(
         os.path.join("word_language_model", "main.py"),
-        "--data", str(tmp_path), "--epochs", "1", "--max-batches", "30",
+        "--data", str(tmp_path), "--epochs", "1", "--max-batches", "15",
     )  # fmt: skip
     (before,) = floats(r"before training \| valid ppl\s+([\d.]+)", out)
     valid = floats(r"valid ppl\s+([\d.]+)\n", out)
