@@ -154,16 +154,26 @@ def _convt_fwd(xp, g, w, b=None, stride=(1,), lo=(0,), out_size=(1,), dilation=(
     ksize = w.shape[2:]
     n = g.shape[0]
     ins = g.shape[2:]
-    p = math.prod(ins)
     og = w.shape[0] // groups
     cg = w.shape[1]
     kk = math.prod(ksize)
-    gr = g.reshape(n, groups, og, p)
-    wr = w.reshape(groups, og, cg * kk).transpose(0, 2, 1)  # (G, Cg*K, Og)
-    cols = xp.matmul(wr, gr)  # (N, G, Cg*K, P)
-    cols = cols.reshape((n, groups * cg) + tuple(ksize) + tuple(ins))
-    y = col2im(xp, cols, out_size, stride, dilation, lo)
-    y = xp.ascontiguousarray(y)
+    if all(s == 1 for s in stride):
+        # stride 1: a correlation of the padded g with the flipped kernel (one im2col + GEMM)
+        # beats columns + col2im's scatter-adds, which write K times the image
+        wf = w.reshape((groups, og, cg) + tuple(ksize))[(Ellipsis,) + (slice(None, None, -1),) * nd]
+        wf = wf.swapaxes(1, 2).reshape(groups, cg, og * kk)
+        pads = tuple((d * (k - 1) - low, o - i + low)
+                     for d, k, low, o, i in zip(dilation, ksize, lo, out_size, ins))  # fmt: skip
+        cols = im2col_cols(xp, g, ksize, stride, dilation, pads, tuple(out_size))
+        cols = cols.reshape(n, groups, og * kk, math.prod(out_size))
+        y = xp.matmul(wf, cols).reshape((n, groups * cg) + tuple(out_size))
+    else:
+        p = math.prod(ins)
+        gr = g.reshape(n, groups, og, p)
+        wr = w.reshape(groups, og, cg * kk).swapaxes(1, 2)  # (G, Cg*K, Og)
+        cols = xp.matmul(wr, gr, out=_workspace(xp, (n, groups, cg * kk, p), g.dtype))
+        cols = cols.reshape((n, groups * cg) + tuple(ksize) + tuple(ins))
+        y = xp.ascontiguousarray(col2im(xp, cols, out_size, stride, dilation, lo))
     if b is not None:
         y += b.reshape((1, -1) + (1,) * nd)
     return y
