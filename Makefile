@@ -27,8 +27,8 @@ test: $(VENV)/.test-deps
 	$(TEST_ENV) $(PY) -m pytest -n 2 -p no:cacheprovider tests
 
 lint: $(VENV)/.test-deps
-	$(VENV)/bin/ruff check ember tests benchmarks
-	$(VENV)/bin/ruff format --check ember tests benchmarks
+	$(VENV)/bin/ruff check ember tests benchmarks examples
+	$(VENV)/bin/ruff format --check ember tests benchmarks examples
 
 bench: $(VENV)/.test-deps
 	$(PY) -m benchmarks
