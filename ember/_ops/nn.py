@@ -240,3 +240,80 @@ def embedding_backward(g, idx, num, padding_idx=None, scale_grad_by_freq=False):
 
 def is_index(t) -> bool:
     return t.dtype in (D.int64, D.int32)
+
+
+# --- batch norm (training) ---------------------------------------------------------------------
+# A primitive for speed: the composite makes about ten passes and temporaries over the
+# activation; this forward makes two (the statistics come in as attrs, computed once by
+# nn.functional.batch_norm). Backward is fused NumPy when no graph of the gradient is
+# wanted, and ember ops recomputing the statistics from x otherwise (double backward).
+
+
+def _bn_shape(ndim):
+    return (1, -1) + (1,) * (ndim - 2)
+
+
+def _bn_fwd(xp, x, w, b, mean=None, invstd=None, eps=1e-5):
+    shp = _bn_shape(x.ndim)
+    scale = (invstd * w).astype(x.dtype, copy=False)
+    shift = (b - mean * scale).astype(x.dtype, copy=False)
+    y = x * scale.reshape(shp)
+    y += shift.reshape(shp)
+    return y
+
+
+def _bn_bwd(c, g):
+    from .._autograd.grad_mode import is_grad_enabled
+
+    x, w, _ = c.inputs
+    dims = (0,) + tuple(range(2, x.ndim))
+    need = [e is not None for e in c.next_edges]
+    if is_grad_enabled():
+        return _bn_bwd_graph(c, g, x, w, list(dims), need)
+    from .._tensor import Tensor
+
+    a = c.attrs
+    shp = _bn_shape(x.ndim)
+    xd, gd = x._data, g._data
+    m = xd.size // max(xd.shape[1], 1)
+    xhat = xd - a["mean"].reshape(shp)
+    xhat *= a["invstd"].reshape(shp)
+    gsum = gd.sum(axis=dims)
+    gxs = (gd * xhat).sum(axis=dims)
+    gx = None
+    if need[0]:
+        xhat *= (gxs / m).reshape(shp)
+        gx = gd - xhat
+        gx -= (gsum / m).reshape(shp)
+        gx *= (w._data * a["invstd"]).reshape(shp)
+        gx = Tensor._make(gx, x.dtype, x.device)
+    gw = Tensor._make(gxs, w.dtype, w.device) if need[1] else None
+    gb = Tensor._make(gsum, w.dtype, w.device) if need[2] else None
+    return gx, gw, gb
+
+
+def _bn_bwd_graph(c, g, x, w, dims, need):
+    shp = _bn_shape(x.ndim)
+    mean = x.mean(dims, keepdim=True)
+    xc = x - mean
+    invstd = ((xc * xc).mean(dims, keepdim=True) + c.attrs["eps"]).rsqrt()
+    xhat = xc * invstd
+    gxhat = g * xhat
+    gx = gw = gb = None
+    if need[0]:
+        gx = g - g.mean(dims, keepdim=True) - xhat * gxhat.mean(dims, keepdim=True)
+        gx = gx * (invstd * w.reshape(shp))
+    if need[1]:
+        gw = gxhat.sum(dims)
+    if need[2]:
+        gb = g.sum(dims)
+    return gx, gw, gb
+
+
+BATCH_NORM = register(Op("native_batch_norm", _bn_fwd, _bn_bwd, _first, save="i",
+                         grad_name="NativeBatchNormBackward0"))  # fmt: skip
+
+
+def batch_norm_train(x, w, b, mean, invstd, eps):
+    """Batch norm of ``x`` with batch statistics ``mean``/``invstd`` (arrays, per channel)."""
+    return dispatch(BATCH_NORM, (x, w, b), {"mean": mean, "invstd": invstd, "eps": eps})

@@ -10,7 +10,8 @@ import numpy as np
 
 from ... import _dtype as D
 from ..._autograd.grad_mode import no_grad
-from ..._ops.nn import linmap
+from ..._autograd.node import show_grad_fn_as
+from ..._ops.nn import batch_norm_train, linmap
 from ..._tensor import Tensor
 from ..._tracing import traced
 
@@ -67,6 +68,9 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         if n <= 1:
             raise ValueError(f"Expected more than 1 value per channel when training, got input "
                              f"size torch.Size({_sizes(input.shape)})")  # fmt: skip
+        if weight is not None and bias is not None and input.dtype in (D.float32, D.float64):
+            return _batch_norm_fused(input, running_mean, running_var, weight, bias, momentum,
+                                     eps, dims, n)  # fmt: skip
         mean, xc, var = _moments(input, dims)
         y = xc * (var + eps).rsqrt()
         if running_mean is not None:
@@ -78,6 +82,23 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
             raise RuntimeError("running_mean and running_var must be defined in evaluation mode")
         y = (input - running_mean.reshape(shape)) * (running_var.reshape(shape) + eps).rsqrt()
     return _affine(y, weight, bias, shape)
+
+
+def _batch_norm_fused(input, running_mean, running_var, weight, bias, momentum, eps, dims, n):
+    """Training-mode batch norm through one primitive: statistics in two passes here."""
+    data = input.detach()._data
+    axes = tuple(dims)
+    mean = data.mean(axis=axes)
+    sq = data - mean.reshape(_channel_shape(input))
+    sq *= sq
+    var = sq.mean(axis=axes)
+    del sq
+    invstd = 1.0 / np.sqrt(var + eps) if isinstance(data, np.ndarray) else (var + eps) ** -0.5
+    y = batch_norm_train(input, weight, bias, mean, invstd.astype(var.dtype, copy=False), eps)
+    for running, value in ((running_mean, mean), (running_var, var * (n / (n - 1)))):
+        if running is not None:
+            _update_running(running, Tensor._make(value, input.dtype, input.device), momentum)
+    return y
 
 
 @traced("nn.functional.instance_norm")
@@ -126,7 +147,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):
         y = y * weight
     if bias is not None:
         y = y + bias
-    return y
+    return show_grad_fn_as(y, "NativeLayerNormBackward0")
 
 
 def rms_norm(input, normalized_shape, weight=None, eps=None):
