@@ -16,6 +16,8 @@ from . import _device as _dev
 from . import _dtype as D
 from ._storage import UntypedStorage, data_ptr, root_array
 
+_STATE = C.state
+
 
 class Size(tuple):
     """``torch.Size``: a tuple of ints that prints as PyTorch prints it."""
@@ -108,9 +110,13 @@ class Tensor:
 
     @property
     def shape(self):
+        if _STATE.tracer is not None:  # traced sizes: NOTE [ Traced sizes ] in ember.jit
+            return _STATE.tracer.size_of(self)
         return Size(self._data.shape)
 
     def size(self, dim=None):
+        if _STATE.tracer is not None:
+            return _STATE.tracer.size_of(self, dim)
         if dim is None:
             return Size(self._data.shape)
         return self._data.shape[self._wrap_dim(dim)]

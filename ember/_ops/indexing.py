@@ -24,6 +24,7 @@ import numpy as np
 
 from .. import _backend
 from .. import _dtype as D
+from .._tracing import traced
 from . import _registry as R
 from ._helpers import Tensor, check_tensor, dispatch, dispatch_inplace, handle_out, wrap_dim
 from ._registry import Op, export, register
@@ -375,6 +376,7 @@ def _key_of(res, adv):
     return tuple(adv.get(d) for d in range(last + 1))
 
 
+@traced("Tensor.__getitem__")
 def getitem(self, index):
     res, adv = _parse(self, index)
     if not adv:
@@ -391,6 +393,7 @@ def _strip_ones(v, ndim):
     return v
 
 
+@traced("Tensor.__setitem__")
 def setitem(self, index, value):
     from .elementwise import copy_
 

@@ -77,6 +77,7 @@ VIEW = register(
 )
 
 
+@traced("Tensor.view")
 def view(self, *shape):
     if len(shape) == 1 and isinstance(shape[0], (D.dtype, type, np.dtype, str)):
         return view_dtype(self, D.as_dtype(shape[0]))
@@ -88,6 +89,7 @@ METHODS["view"] = view
 
 
 @export
+@traced("reshape")
 def reshape(input, *shape):
     shape = infer_shape(shape_args(shape, "reshape"), input.numel())
     if shape == tuple(input.shape):
@@ -329,6 +331,7 @@ EXPAND = register(
 )
 
 
+@traced("Tensor.expand")
 def expand(self, *sizes, implicit=False):
     sizes = shape_args(sizes, "expand")
     shape = tuple(self.shape)

@@ -6,8 +6,9 @@ for every primitive it runs; the tracer maps each tensor (by identity) to the
 IR value that produced it. A tensor the tracer has not seen is a parameter or
 buffer of the traced module (read with ``prim::GetAttr``), an input, or else a
 constant baked into the graph (as PyTorch does). Python control flow and
-Python numbers are frozen at the values they had while tracing: shapes passed
-to ``view``/``reshape`` become constants, and turning a tensor into a Python
+Python numbers are frozen at the values they had while tracing, except sizes
+read from traced tensors (NOTE [ Traced sizes ] in ``ember.jit._trace_dynamic``:
+``x.view(x.size(0), -1)`` and ``x[1:]`` follow new shapes), and turning a tensor into a Python
 number (``item()``, ``bool()``, ``int()``) emits a TracerWarning, as in
 PyTorch. In-place ops are recorded as in-place nodes and rebind the tensor to
 the node's result; writes through a view are not propagated to its base.
@@ -15,7 +16,8 @@ Functions marked as trace boundaries (NOTE [ Trace boundaries ] in
 ``ember._tracing``: pooling, convolution, normalization, interpolation,
 creation functions such as ``zeros`` and ``rand``) are recorded as one node
 that re-runs them, so index tables they build from the input's shape are never
-frozen; sizes they take from the example input stay constants. ``ember.tensor``
+frozen; sizes they take from the example input stay constants unless they are
+traced sizes. ``ember.tensor``
 results are constants, with torch's TracerWarning.
 """
 
@@ -28,7 +30,7 @@ import numpy as np
 from .. import _config as C
 from .._tensor import Tensor
 from ..nn.modules.module import Module
-from . import _interpreter, _ir
+from . import _interpreter, _ir, _trace_dynamic
 from . import _types as T
 from ._script_module import RecursiveScriptModule, ScriptFunction
 
@@ -48,6 +50,10 @@ class _Tracer:
         self.attr_paths = attr_paths  # id(tensor) -> ("0", "weight")
         self.self_value = self_value
         self.getattr_cache: dict = {}
+        self.pure: set = set()  # size bookkeeping nodes, pruned when unused (_trace_dynamic)
+        from . import _trace_ops
+
+        _trace_ops._schema()  # the aten:: operators that traces record must be runnable
 
     # dispatch hooks ----------------------------------------------------------------------------
     def record(self, op, args, attrs, outs, inplace=False):
@@ -62,8 +68,9 @@ class _Tracer:
                 TracerWarning,
                 stacklevel=4,
             )
+        attrs = {k: _trace_dynamic.plain(v) for k, v in attrs.items()}
         types = [T.TensorType(dtype=o.dtype, shape=tuple(o.shape)) for o in outs]
-        node = g.create(f"ember::{op.name}", ins, types, dict(attrs), inplace=inplace)
+        node = g.create(f"ember::{op.name}", ins, types, attrs, inplace=inplace)
         for o, v in zip(outs, node.outputs):
             self.values[id(o)] = (o, v)
 
@@ -71,13 +78,24 @@ class _Tracer:
         """Run a boundary function unrecorded, then record it as one node (ember._tracing)."""
         from . import _trace_ops
 
-        C.state.tracer = None
-        try:
-            out = fn(*args, **kwargs)
-        finally:
-            C.state.tracer = self
+        custom = _trace_dynamic.HANDLERS.get(path)
+        if custom is not None:
+            return custom(self, fn, args, kwargs)
+        out = self.run_paused(fn, args, kwargs)
         _trace_ops.record(self, path, fn, out, args, kwargs)
         return out
+
+    def run_paused(self, fn, args, kwargs):
+        """``fn(*args, **kwargs)`` with recording paused."""
+        C.state.tracer = None
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            C.state.tracer = self
+
+    def size_of(self, tensor, dim=None):
+        """``Tensor.size``/``shape`` during the trace (NOTE [ Traced sizes ])."""
+        return _trace_dynamic.size_of(self, tensor, dim)
 
     def warn_python_value(self, tensor):
         warnings.warn(
@@ -102,6 +120,8 @@ class _Tracer:
                 v = self.graph.constant(Tensor._make(a._data.copy(), a.dtype, a.device))
             self.values[id(a)] = (a, v)
             return v
+        if isinstance(a, _trace_dynamic.TracedInt) and a._tracer is self:
+            return _trace_dynamic.int_value(self, a)
         if isinstance(a, (list, tuple)):
             vals = [self.value_for(x) for x in a]
             return self.graph.list(vals) if isinstance(a, list) else self.graph.tuple(vals)
@@ -206,6 +226,7 @@ def _record(fn, args, graph, attr_paths, self_value, strict, arg_names):
     finally:
         C.state.tracer = None
     graph.add_output(tracer.output_value(out, strict))
+    _trace_dynamic.prune(graph, tracer.pure)
     return out
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from .._tensor import Tensor
 from . import _types as T
+from ._trace_dynamic import TracedInt
 
 
 @dataclass
@@ -280,11 +281,20 @@ def _plain(p) -> bool:
     return p.get("out") is None and p.get("generator") is None and not p.get("requires_grad")
 
 
+def _size_arg(res, size) -> list:
+    """The size as the caller wrote it when it holds a traced size, else the result's shape."""
+    if isinstance(size, tuple) and len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = size[0]
+    if isinstance(size, (tuple, list)) and any(isinstance(s, TracedInt) for s in size):
+        return list(size)
+    return [int(s) for s in res.shape]
+
+
 def _factory(name):
     def b(res, p):
         if not _plain(p):
             return None
-        return Rec(name, [[int(s) for s in res.shape]], _factory_kw(res))
+        return Rec(name, [_size_arg(res, p["size"])], _factory_kw(res))
 
     return b
 
@@ -301,7 +311,7 @@ def _like(name):
 def _full(res, p):
     if not _plain(p) or isinstance(p["fill_value"], Tensor):
         return None
-    return Rec("full", [[int(s) for s in res.shape], p["fill_value"]], _factory_kw(res))
+    return Rec("full", [_size_arg(res, p["size"]), p["fill_value"]], _factory_kw(res))
 
 
 def _full_like(res, p):
@@ -321,7 +331,7 @@ def _arange(res, p):
 def _randint(res, p):
     if not _plain(p) or p["high"] is None or p["size"] is None:
         return None
-    return Rec("randint", [p["low"], p["high"], [int(s) for s in res.shape]], _factory_kw(res))
+    return Rec("randint", [p["low"], p["high"], _size_arg(res, p["size"])], _factory_kw(res))
 
 
 def _tensor(res, p):
@@ -426,6 +436,8 @@ def _encode(tracer, v):
     if isinstance(v, (list, tuple)) and not any(isinstance(x, Tensor) for x in v):
         if not v:
             return g.list([], T.Int)
+        if any(isinstance(x, TracedInt) for x in v):
+            return g.list([tracer.value_for(x) for x in v], T.Int)
         if all(isinstance(x, int) and not isinstance(x, bool) for x in v):
             return g.constant([int(x) for x in v], T.ListType(T.Int))
         if all(isinstance(x, float) for x in v):

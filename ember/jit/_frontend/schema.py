@@ -566,7 +566,8 @@ op("triu")(lambda x, diagonal=0: x.triu(diagonal))
 
 @op("index")
 def _index(x, indices):
-    return x[tuple(indices)]
+    # a None entry of aten::index means "all of this dimension", not a new axis
+    return x[tuple(slice(None) if i is None else i for i in indices)]
 
 
 @op("index_put_")
