@@ -546,13 +546,15 @@ class Printer:
                 )
             lines += inner
             return lines
-        if not (trips.node is not None and trips.node.kind == "prim::Constant"
-                and trips.node.attrs["value"] >= sys.maxsize):  # fmt: skip
-            raise NotImplementedError("printing a while loop with a trip limit is not supported")
+        unlimited = (trips.node is not None and trips.node.kind == "prim::Constant"
+                     and trips.node.attrs["value"] >= sys.maxsize)  # fmt: skip
         c = self.names.fresh(None, "_c")
         lines.append(f"{ind}{c} = {self.cond_expr(cond)}")
         lines.append(f"{ind}{i_name} = 0")
-        lines.append(f"{ind}while {c}:")
+        if unlimited:
+            lines.append(f"{ind}while {c}:")
+        else:  # a for loop that may break: torch's printer also writes the trip test
+            lines.append(f"{ind}while torch.lt({i_name}, {self.expr(trips)}) and {c}:")
         inner = [ln for ln in self.block(body, ind + "  ") if ln.strip() != "pass"]
         rhs = [self.cond_expr(body.outputs[0])] + [self.expr(v) for v in body.outputs[1:]]
         inner.append(f"{ind}  {', '.join([c, *slots])} = {', '.join(rhs)}")

@@ -137,6 +137,8 @@ Complex = JitType(name="complex")
 NoneType = JitType(name="NoneType")
 Device = JitType(name="Device")
 Any = JitType(name="Any")
+# the type of a value not known yet (a loop's early-return slot, fixed after the loop compiles)
+Pending = JitType(name="$pending")
 Number = JitType(name="Scalar")  # int, float or bool, decided at run time
 
 
@@ -252,6 +254,8 @@ def type_of(value) -> JitType:
 def unify(types) -> JitType:
     """The common type of list elements or of If branches (Optional when None mixes in)."""
     types = list(types)
+    known = [t for t in types if t != Pending]
+    types = known or types
     if not types:
         return Any
     first = types[0]

@@ -16,7 +16,8 @@ defined before the loop (``prim::Loop`` body inputs ``(i, *carried)``, outputs
 first normalised (:func:`normalize`): the statements after an ``if`` that may
 exit are copied into each of its branches, so every exit is the last statement
 of its path. A path that falls off the end of a function returns None; of a
-loop body, continues.
+loop body, continues. A ``return`` inside a loop is first rewritten into a
+carried flag and value slot plus ``break`` (:func:`lower_loop_returns`).
 """
 
 from __future__ import annotations
@@ -152,6 +153,99 @@ def normalize(stmts):
             return out
         out.append(s)
     return out
+
+
+def _returns_here(stmts) -> bool:
+    """A ``return`` in ``stmts`` outside nested loops and functions."""
+    for s in stmts:
+        if isinstance(s, ast.Return):
+            return True
+        if isinstance(s, ast.If) and (_returns_here(s.body) or _returns_here(s.orelse)):
+            return True
+        if isinstance(s, (ast.With, ast.Try)) and _returns_here(s.body):
+            return True
+    return False
+
+
+def _returns_to_breaks(stmts, flag, slot):
+    out = []
+    for s in stmts:
+        if isinstance(s, ast.Return):
+            value = s.value if s.value is not None else ast.Constant(value=None)
+            new = [ast.Assign(targets=[ast.Name(id=slot, ctx=ast.Store())], value=value),
+                   ast.Assign(targets=[ast.Name(id=flag, ctx=ast.Store())],
+                              value=ast.Constant(value=True)),
+                   ast.Break()]  # fmt: skip
+            for n in new:
+                ast.copy_location(n, s)
+                ast.fix_missing_locations(n)
+            out += new
+            break
+        if isinstance(s, ast.If):
+            s.body = _returns_to_breaks(s.body, flag, slot)
+            s.orelse = _returns_to_breaks(s.orelse, flag, slot)
+        elif isinstance(s, (ast.With, ast.Try)):
+            s.body = _returns_to_breaks(s.body, flag, slot)
+        out.append(s)
+    return out
+
+
+def lower_loop_returns(stmts, counter=None):
+    """``return`` inside loops -> a flag and a value slot carried by the loop, then ``break``.
+
+    ``for ...: ... return v`` becomes ``$ret = <pending>; $did = False; for ...: ...
+    $ret = v; $did = True; break`` followed by ``if $did: return $ret`` (torch's exit
+    transform, done on the AST). Inner loops are lowered first, so their ``if $did:
+    return`` is lowered again by the enclosing loop. The slot's type is the type of
+    the returned values, fixed once the loop is compiled (``T.Pending`` until then).
+    """
+    counter = counter if counter is not None else [0]
+    out = []
+    for s in stmts:
+        if isinstance(s, ast.If):
+            s.body = lower_loop_returns(s.body, counter)
+            s.orelse = lower_loop_returns(s.orelse, counter)
+        elif isinstance(s, (ast.With, ast.Try)):
+            s.body = lower_loop_returns(s.body, counter)
+        if not isinstance(s, (ast.For, ast.While)):
+            out.append(s)
+            continue
+        s.body = lower_loop_returns(s.body, counter)
+        if not _returns_here(s.body):
+            out.append(s)
+            continue
+        counter[0] += 1
+        flag, slot = f"$did_return{counter[0]}", f"$return{counter[0]}"
+        s.body = _returns_to_breaks(s.body, flag, slot)
+        init_slot = ast.Assign(targets=[ast.Name(id=slot, ctx=ast.Store())],
+                               value=ast.Constant(value=None))  # fmt: skip
+        init_slot._pending = True
+        init_flag = ast.Assign(targets=[ast.Name(id=flag, ctx=ast.Store())],
+                               value=ast.Constant(value=False))  # fmt: skip
+        ret = ast.Return(value=ast.Name(id=slot, ctx=ast.Load()))
+        after = ast.If(test=ast.Name(id=flag, ctx=ast.Load()), body=[ret], orelse=[])
+        for n in (init_slot, init_flag, after):
+            ast.copy_location(n, s)
+            ast.fix_missing_locations(n)
+        out += [init_slot, init_flag, s, after]
+    return out
+
+
+def _settle_pending(node, carried) -> None:
+    """Give a loop's early-return slot the type of the values the body stores in it."""
+    body = node.blocks[0]
+    for k, init in enumerate(carried):
+        if init.type != T.Pending or len(body.outputs) <= k + 1:
+            continue
+        t = body.outputs[k + 1].type
+        if t == T.Pending:
+            continue
+        for v in (init, body.inputs[k + 1], node.outputs[k]):
+            v.type = t
+        for n in body.walk():
+            for o in n.outputs:
+                if o.type == T.Pending:
+                    o.type = t
 
 
 def assigned_names(stmts) -> list:
@@ -317,7 +411,7 @@ class Compiler:
         for a, t in zip(args[start:], arg_types):
             env.vars[a.arg] = g.add_input(a.arg, t)
         self.return_type = return_type
-        ex = self.block(normalize(fdef.body), env, "function")
+        ex = self.block(normalize(lower_loop_returns(copy.deepcopy(fdef.body))), env, "function")
         g.outputs.clear()
         g.add_output(self.function_result(ex, g, fdef))
         return g
@@ -428,6 +522,10 @@ class Compiler:
         return None
 
     def stmt_Assign(self, s, env, ctx):
+        if getattr(s, "_pending", False):  # an early-return slot (lower_loop_returns)
+            v = env.block.create("prim::Uninitialized", (), (T.Pending,)).outputs[0]
+            env.vars[s.targets[0].id] = v
+            return None
         v = self.expr(s.value)
         for tgt in s.targets:
             self.assign(tgt, v, env, s)
@@ -729,6 +827,7 @@ class Compiler:
         for n, v in zip(names, node.outputs):
             v.hint = n
             env.vars[n] = v
+        _settle_pending(node, carried)
         return None
 
     def _loop_outputs(self, blk, ex, names, while_test, s):
@@ -754,6 +853,9 @@ class Compiler:
         for e in exits:
             self._loop_outputs(e.env.block, e, names, while_test, s)
         types = [T.Bool] + [env.vars[n].type for n in names]
+        for j in range(1, len(types)):
+            if types[j] == T.Pending:  # an early-return slot takes the returned value's type
+                types[j] = T.unify(e.env.block.outputs[j].type for e in exits)
         self._set_outputs(node, types)
         blk = env.block
         blk.add_output(node.outputs[0])
@@ -935,7 +1037,7 @@ class Compiler:
 
     def coerce(self, v, t, node, block=None):
         """Check ``v`` against type ``t`` (Optional/Any/Number accept narrower values)."""
-        if t is None or v.type == t or t == T.Any:
+        if t is None or v.type == t or t == T.Any or v.type == T.Pending:
             return v
         vt = v.type
         if isinstance(t, T.OptionalType) and (vt == T.NoneType or vt == t.elem):
