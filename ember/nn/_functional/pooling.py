@@ -159,8 +159,44 @@ def _max_pool(name, nd, input, kernel_size, stride, padding, dilation, ceil_mode
         raise RuntimeError(f"Given input size: ({'x'.join(map(str, x.shape[1:]))}). Calculated "
                            f"output size: ({'x'.join(map(str, [x.shape[1]] + outs))}). Output "
                            "size is too small")  # fmt: skip
+    if (
+        k == s
+        and not any(p)
+        and all(v == 1 for v in d)
+        and all(o * ki <= n for o, ki, n in zip(outs, k, sp))
+    ):
+        flat = _index_tensor(max_select_blocks(x, k, outs), x)
+        y = gather_flat(x, flat)
+        return (_unbatch(y, unb), _unbatch(flat, unb)) if ret else _unbatch(y, unb)
     tables = [window_table(sp[i], outs[i], k[i], s[i], p[i], d[i]) for i in range(nd)]
     return _max_by_tables(x, tables, unb, ret)
+
+
+def max_select_blocks(x, k, outs):
+    """``max_select`` for non-overlapping windows (stride = kernel, no padding or dilation).
+
+    The windows tile the input, so a reshape exposes each one as trailing axes: no
+    index tables and no gather are needed to find the maxima.
+    """
+    data = x.detach()._data
+    xp = np if isinstance(data, np.ndarray) else __import__("cupy")
+    nd = len(k)
+    sp = data.shape[2:]
+    crop = data[(slice(None), slice(None)) + tuple(slice(0, o * ki) for o, ki in zip(outs, k))]
+    shape = data.shape[:2]
+    for o, ki in zip(outs, k):
+        shape += (o, ki)
+    blocks = crop.reshape(shape)
+    perm = [0, 1] + [2 + 2 * i for i in range(nd)] + [3 + 2 * i for i in range(nd)]
+    am = xp.argmax(blocks.transpose(perm).reshape(data.shape[:2] + tuple(outs) + (-1,)), -1)
+    offs = xp.unravel_index(am, k)
+    flat = 0
+    mult = 1
+    for i in range(nd - 1, -1, -1):
+        o = xp.arange(outs[i]).reshape((-1,) + (1,) * (nd - 1 - i))
+        flat = flat + (o * k[i] + offs[i]) * mult
+        mult *= sp[i]
+    return flat
 
 
 def _max_by_tables(x, tables, unb, ret):
