@@ -46,7 +46,7 @@ class Node:
     __slots__ = (
         "op", "attrs", "next_edges", "input_meta", "_saved", "_versions", "_out",
         "_out_version", "_freed", "seq", "_pre_hooks", "_hooks", "_retain", "__weakref__",
-        "metadata", "_nout",
+        "metadata", "_nout", "_display",
     )  # fmt: skip
 
     def __init__(self, op, attrs, next_edges, input_meta, nout=1):
@@ -65,6 +65,7 @@ class Node:
         self._retain = None
         self.metadata = {}
         self._nout = nout
+        self._display = None
 
     # --- what backward formulas read -------------------------------------------------
     def save_inputs(self, args):
@@ -122,7 +123,7 @@ class Node:
         return self.op.backward(self, *grads)
 
     def name(self) -> str:
-        return self.op.grad_name
+        return self._display or self.op.grad_name
 
     @property
     def next_functions(self):
@@ -149,6 +150,19 @@ class Node:
 
     def __repr__(self) -> str:
         return f"<{self.name().split('::')[-1]} object at {hex(id(self))}>"
+
+
+def show_grad_fn_as(t, name: str):
+    """Name ``t.grad_fn`` as torch's fused op ``name`` and return ``t``.
+
+    A composite (a loss, ``linear``, ``gelu``) ends with whichever primitive it
+    ran last, so without this ``print(loss)`` would show ``grad_fn=<DivBackward0>``
+    where torch shows ``<NllLossBackward0>``. Only the printed name changes.
+    """
+    fn = getattr(t, "grad_fn", None)
+    if isinstance(fn, Node):
+        fn._display = name
+    return t
 
 
 class AccumulateGrad:

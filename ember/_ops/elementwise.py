@@ -12,6 +12,7 @@ import math
 import numpy as np
 
 from .. import _dtype as D
+from .._autograd.node import show_grad_fn_as
 from . import _registry as R
 from ._helpers import (
     Tensor,
@@ -569,7 +570,10 @@ def _clamp_check(input, min, max, name="clamp"):
 @export(names=("clamp", "clip"))
 def clamp(input, min=None, max=None, *, out=None):
     _clamp_check(input, min, max)
-    return handle_out(out, dispatch(CLAMP, (input, min, max)))
+    res = dispatch(CLAMP, (input, min, max))
+    if not isinstance(min, Tensor) and not isinstance(max, Tensor):
+        show_grad_fn_as(res, "ClampBackward1")  # torch's overload for Python-number bounds
+    return handle_out(out, res)
 
 
 @export(names=("clamp_", "clip_"))
@@ -580,12 +584,14 @@ def clamp_(input, min=None, max=None):
 
 @export
 def clamp_min(input, min, *, out=None):
-    return clamp(input, min=min, out=out)
+    res = clamp(input, min=min, out=out)
+    return res if isinstance(min, Tensor) else show_grad_fn_as(res, "ClampMinBackward0")
 
 
 @export
 def clamp_max(input, max, *, out=None):
-    return clamp(input, max=max, out=out)
+    res = clamp(input, max=max, out=out)
+    return res if isinstance(max, Tensor) else show_grad_fn_as(res, "ClampMaxBackward0")
 
 
 @export(names=("clamp_min_",))

@@ -12,6 +12,7 @@ import warnings
 import numpy as np
 
 from .. import _dtype as D
+from .._autograd.node import show_grad_fn_as
 from .._tensor import Size
 from ._helpers import Tensor, check_tensor, dispatch, handle_out, wrap_dim
 from ._registry import Op, export, register
@@ -113,7 +114,8 @@ def stack(tensors, dim=0, *, out=None):
             )
     d = wrap_dim(dim, len(shape) + 1)
     parts = [t.unsqueeze(d) for t in tensors]
-    return handle_out(out, dispatch(CAT, tuple(parts), {"dim": d, "ndim": len(shape) + 1}))
+    res = dispatch(CAT, tuple(parts), {"dim": d, "ndim": len(shape) + 1})
+    return handle_out(out, show_grad_fn_as(res, "StackBackward0"))
 
 
 def _atleast(n, tensors):
@@ -197,7 +199,8 @@ def split(tensor, split_size_or_sections, dim=0):
         raise RuntimeError("split expects at least a 1-dimensional tensor")
     d = wrap_dim(dim, tensor.ndim)
     if isinstance(split_size_or_sections, (list, tuple)):
-        return _split_sizes(tensor, [int(s) for s in split_size_or_sections], d)
+        parts = _split_sizes(tensor, [int(s) for s in split_size_or_sections], d)
+        return tuple(show_grad_fn_as(p, "SplitWithSizesBackward0") for p in parts)
     size = int(split_size_or_sections)
     n = tensor.shape[d]
     if size < 0 or (size == 0 and n != 0):
@@ -209,7 +212,7 @@ def split(tensor, split_size_or_sections, dim=0):
     if n == 0:
         return (narrow(tensor, d, 0, 0),)
     sizes = [size] * (n // size) + ([n % size] if n % size else [])
-    return _split_sizes(tensor, sizes, d)
+    return tuple(show_grad_fn_as(p, "SplitBackward0") for p in _split_sizes(tensor, sizes, d))
 
 
 @export
@@ -238,7 +241,9 @@ def unbind(input, dim=0):
     if input.ndim == 0:
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     d = wrap_dim(dim, input.ndim)
-    return tuple(select(input, d, i) for i in range(input.shape[d]))
+    return tuple(
+        show_grad_fn_as(select(input, d, i), "UnbindBackward0") for i in range(input.shape[d])
+    )
 
 
 @export

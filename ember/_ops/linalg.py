@@ -13,6 +13,7 @@ import math
 import numpy as np
 
 from .. import _dtype as D
+from .._autograd.node import show_grad_fn_as
 from ._helpers import (
     Tensor,
     check_tensor,
@@ -156,7 +157,19 @@ def matmul(input, other, *, out=None):
     check_tensor("matmul", input)
     check_tensor("matmul", other, "other", 2)
     check_matmul(input, other)
-    return handle_out(out, dispatch(MATMUL, (input, other)))
+    res = dispatch(MATMUL, (input, other))
+    if res.grad_fn is not None:
+        show_grad_fn_as(res, _matmul_grad_name(input.ndim, other.ndim))
+    return handle_out(out, res)
+
+
+def _matmul_grad_name(a: int, b: int) -> str:
+    """The node torch's matmul ends with for operands of these ranks."""
+    if a > 2 or b > 2:
+        return "UnsafeViewBackward0"
+    return {(1, 1): "DotBackward0", (2, 1): "MvBackward0", (1, 2): "SqueezeBackward4"}.get(
+        (a, b), "MmBackward0"
+    )
 
 
 @export

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _dtype as D
+from .._autograd.node import show_grad_fn_as
 from .._tracing import traced
 from . import _registry as R
 from ._helpers import Tensor, check_tensor, dispatch, inplace_view, wrap_dim
@@ -221,11 +222,13 @@ def t(input):
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
     if input.ndim < 2:
         return dispatch(VIEW, (input,), {"shape": tuple(input.shape)})
-    return transpose(input, 0, 1)
+    return show_grad_fn_as(transpose(input, 0, 1), "TBackward0")
 
 
 def _T(self):
-    if self.ndim <= 2:
+    if self.ndim == 2:
+        return show_grad_fn_as(t(self), "PermuteBackward0")
+    if self.ndim < 2:
         return t(self)
     return permute(self, tuple(range(self.ndim - 1, -1, -1)))
 

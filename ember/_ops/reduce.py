@@ -19,6 +19,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .. import return_types as RT
+from .._autograd.node import show_grad_fn_as
 from ._helpers import Tensor, check_tensor, dims_arg, dispatch, handle_out, wrap_dim
 from ._registry import FUNCTIONS, Op, export, float_same, register
 
@@ -190,7 +191,10 @@ def _dtype_attr(dtype):
 def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):  # noqa: A001
     check_tensor("sum", input)
     attrs = _attrs(rdims(input, dim), keepdim, dtype=_dtype_attr(dtype))
-    return handle_out(out, dispatch(SUM, (input,), attrs))
+    res = dispatch(SUM, (input,), attrs)
+    if dim is not None and res.grad_fn is not None:
+        show_grad_fn_as(res, "SumBackward1")  # torch's sum.dim_IntList overload
+    return handle_out(out, res)
 
 
 def _mean_rule(args, attrs):
@@ -221,7 +225,10 @@ MEAN = register(Op("mean", _mean_fwd, _mean_bwd, _mean_rule))
 def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     check_tensor("mean", input)
     attrs = _attrs(rdims(input, dim), keepdim, dtype=_dtype_attr(dtype))
-    return handle_out(out, dispatch(MEAN, (input,), attrs))
+    res = dispatch(MEAN, (input,), attrs)
+    if dim is not None and res.grad_fn is not None:
+        show_grad_fn_as(res, "MeanBackward1")
+    return handle_out(out, res)
 
 
 def _prod_fwd(xp, x, dims=None, keepdim=False, dtype=None):

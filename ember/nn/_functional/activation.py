@@ -14,6 +14,7 @@ import warnings
 
 from ... import _config as C
 from ... import _dtype as D
+from ..._autograd.node import show_grad_fn_as
 from ..._dispatch import dispatch
 from ..._ops import activation as _A
 from ..._ops._helpers import check_tensor
@@ -120,7 +121,7 @@ def elu(input, alpha=1.0, inplace=False):
     """x for x > 0, alpha * (exp(x) - 1) otherwise."""
     _check("elu", input)
     f = lambda x: _elu(x, alpha)  # noqa: E731
-    return _inplace(input, f) if inplace else f(input)
+    return _inplace(input, f) if inplace else show_grad_fn_as(f(input), "EluBackward0")
 
 
 def elu_(input, alpha=1.0):
@@ -153,7 +154,7 @@ def celu_(input, alpha=1.0):
 def leaky_relu(input, negative_slope=0.01, inplace=False):
     _check("leaky_relu", input)
     f = lambda x: _where(x > 0, x, x * negative_slope)  # noqa: E731
-    return _inplace(input, f) if inplace else f(input)
+    return _inplace(input, f) if inplace else show_grad_fn_as(f(input), "LeakyReluBackward0")
 
 
 def leaky_relu_(input, negative_slope=0.01):
@@ -231,10 +232,11 @@ def gelu(input, approximate="none"):
     """x * Phi(x), or its tanh approximation with ``approximate='tanh'``."""
     _check("gelu", input)
     if approximate == "none":
-        return input * 0.5 * (1 + (input * (1 / math.sqrt(2))).erf())
+        out = input * 0.5 * (1 + (input * (1 / math.sqrt(2))).erf())
+        return show_grad_fn_as(out, "GeluBackward0")
     if approximate == "tanh":
         inner = (input + input * input * input * 0.044715) * math.sqrt(2 / math.pi)
-        return input * 0.5 * (1 + inner.tanh())
+        return show_grad_fn_as(input * 0.5 * (1 + inner.tanh()), "GeluBackward0")
     raise RuntimeError("approximate argument must be either none or tanh.")
 
 
@@ -273,7 +275,7 @@ def softplus(input, beta=1.0, threshold=20.0):
     soft = bx.clamp(max=threshold).exp().log1p()
     if beta != 1:
         soft = soft / beta
-    return _where(bx > threshold, input, soft)
+    return show_grad_fn_as(_where(bx > threshold, input, soft), "SoftplusBackward0")
 
 
 def tanh(input):
@@ -300,7 +302,7 @@ def hardswish(input, inplace=False):
 def silu(input, inplace=False):
     _check("silu", input)
     f = lambda x: x * x.sigmoid()  # noqa: E731
-    return _inplace(input, f) if inplace else f(input)
+    return _inplace(input, f) if inplace else show_grad_fn_as(f(input), "SiluBackward0")
 
 
 def mish(input, inplace=False):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..._autograd.node import show_grad_fn_as
 from ..._ops._helpers import check_tensor
 from ..._tracing import traced
 
@@ -21,7 +22,18 @@ def linear(input, weight, bias=None):
     out = input.matmul(weight.t()) if weight.ndim == 2 else input.matmul(weight)
     if bias is not None:
         out = out + bias
+    if out.grad_fn is not None and weight.ndim == 2:
+        show_grad_fn_as(out, _linear_grad_name(input.ndim, bias is not None))
     return out
+
+
+def _linear_grad_name(ndim: int, bias: bool) -> str:
+    """The node torch's linear ends with: addmm, or a view of the folded batch."""
+    if ndim == 2:
+        return "AddmmBackward0" if bias else "MmBackward0"
+    if bias:
+        return "ViewBackward0"
+    return "SqueezeBackward4" if ndim == 1 else "UnsafeViewBackward0"
 
 
 def bilinear(input1, input2, weight, bias=None):

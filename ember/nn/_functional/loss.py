@@ -14,6 +14,7 @@ import warnings
 
 import numpy as np
 
+from ..._autograd.node import show_grad_fn_as
 from ..._ops import nn_loss as _P
 from ..._tensor import Tensor
 
@@ -135,7 +136,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     loss = d * d
     if weight is not None:
         return _weighted(loss, input, weight, red, True)
-    return _reduce(loss, red)
+    return show_grad_fn_as(_reduce(loss, red), "MseLossBackward0")
 
 
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
@@ -150,7 +151,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     if beta == 0:
         return _reduce(z, red)
     loss = _where(z < beta, 0.5 * z * z / beta, z - 0.5 * beta)
-    return _reduce(loss, red)
+    return show_grad_fn_as(_reduce(loss, red), "SmoothL1LossBackward0")
 
 
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
@@ -165,7 +166,7 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     loss = _where(z < delta, 0.5 * z * z, delta * (z - 0.5 * delta))
     if weight is not None:
         return _weighted(loss, input, weight, red, False)
-    return _reduce(loss, red)
+    return show_grad_fn_as(_reduce(loss, red), "HuberLossBackward0")
 
 
 # --- classification -----------------------------------------------------------------------
@@ -218,6 +219,13 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     if target.dtype.is_floating_point:
         raise RuntimeError(f"expected scalar type Long but found {_scalar_word(target.dtype)}")
     x, t, unbatched = _nll_shapes(input, target)
+    loss = _nll(x, t, weight, ignore_index, red, unbatched)
+    if input.ndim <= 2 or (input.ndim <= 4 and red is not Reduction.NONE):
+        show_grad_fn_as(loss, "NllLossBackward0" if input.ndim <= 2 else "NllLoss2DBackward0")
+    return loss
+
+
+def _nll(x, t, weight, ignore_index, red, unbatched):
     picked = _P.class_pick(x, t, ignore_index)
     if weight is None:
         loss = -picked
@@ -329,7 +337,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     loss = -(target * log_x + (1 - target) * log_1mx)
     if weight is not None:
         loss = loss * weight
-    return _reduce(loss, red)
+    return show_grad_fn_as(_reduce(loss, red), "BinaryCrossEntropyBackward0")
 
 
 def _softplus(x):
@@ -357,7 +365,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
         loss = (1 - target) * input + _softplus(-input)
     if weight is not None:
         loss = loss * weight
-    return _reduce(loss, red)
+    return show_grad_fn_as(_reduce(loss, red), "BinaryCrossEntropyWithLogitsBackward0")
 
 
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
