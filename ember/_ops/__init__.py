@@ -9,10 +9,10 @@ import warnings
 from .._tensor import Tensor
 from . import (  # noqa: F401
     activation,  # noqa: F401
+    complex_views,  # noqa: F401
     elementwise,
     indexing,  # noqa: F401
     joining,  # noqa: F401
-    rearrange,  # noqa: F401
     linalg,
     linalg_norms,
     movement,
@@ -20,6 +20,7 @@ from . import (  # noqa: F401
     nn_conv,  # noqa: F401
     nn_loss,  # noqa: F401
     random,
+    rearrange,  # noqa: F401
     reduce,
     reduce_scan,  # noqa: F401
     scatter,  # noqa: F401

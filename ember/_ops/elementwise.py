@@ -721,7 +721,7 @@ IMAG = register(
 )
 
 
-@export
+@export(method=False)  # Tensor.real is a property (complex_views)
 def real(input):
     check_tensor("real", input)
     if not input.dtype.is_complex:
@@ -729,7 +729,7 @@ def real(input):
     return dispatch(REAL, (input,))
 
 
-@export
+@export(method=False)  # Tensor.imag is a property (complex_views)
 def imag(input):
     check_tensor("imag", input)
     if not input.dtype.is_complex:
