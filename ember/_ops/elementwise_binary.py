@@ -8,6 +8,7 @@ import math
 import numpy as np
 
 from .. import _dtype as D
+from .._autograd.node import show_grad_fn_as
 from . import _registry as R
 from ._helpers import (
     Tensor,
@@ -394,7 +395,11 @@ _pow, _pow_ = R.FUNCTIONS["pow"], R.METHODS["pow_"]
 
 @export
 def pow(input, exponent, *, out=None):  # PyTorch names the second argument ``exponent``
-    return _pow(input, exponent, out=out)
+    res = _pow(input, exponent, out=out)
+    if isinstance(exponent, Tensor) and res.grad_fn is not None:
+        # torch's pow overloads: Tensor_Scalar (0), Tensor_Tensor (1), Scalar (2)
+        show_grad_fn_as(res, "PowBackward1" if isinstance(input, Tensor) else "PowBackward2")
+    return res
 
 
 @export(names=("pow_",))

@@ -26,11 +26,13 @@ def _rbinary_scalar(opname):
     def op(self, other):
         if not _operand(other):
             return NotImplemented
+        from .._autograd.node import show_grad_fn_as
         from ._helpers import dispatch
         from ._registry import REGISTRY
 
-        return dispatch(REGISTRY[opname], (other, self))
+        return show_grad_fn_as(dispatch(REGISTRY[opname], (other, self)), grad_names[opname])
 
+    grad_names = {"sub": "RsubBackward1", "pow": "PowBackward2"}
     return op
 
 

@@ -49,6 +49,10 @@ CASES = {
     "clamp_tensor": lambda m, x, y: x.clamp(min=m.zeros(4)),
     "clamp_min": lambda m, x, y: x.clamp_min(0),
     "clamp_max": lambda m, x, y: x.clamp_max(0),
+    "rsub": lambda m, x, y: 1 - x,
+    "rpow": lambda m, x, y: 2**x,
+    "pow_tensor": lambda m, x, y: x ** x.detach(),
+    "pow_scalar": lambda m, x, y: x**2,
 }  # fmt: skip
 
 
