@@ -97,14 +97,56 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
     return _make(arr, dt, (int(n),), device, requires_grad, out)
 
 
+def layout_order(t):
+    """The dims of ``t`` from outermost to innermost in memory, or None for C order.
+
+    PyTorch's ``*_like`` functions (and dropout's mask) keep the layout of a
+    permuted input (``preserve_format``) and draw their numbers in memory order,
+    so for a transposed input the values land where torch puts them only if we
+    draw for the permuted shape and permute back. Inputs whose strides overlap
+    (expanded) get C order, as in PyTorch.
+    """
+    if t.ndim < 2:
+        return None
+    st, sh = t.stride(), tuple(t.shape)
+    big = [d for d in range(t.ndim) if sh[d] > 1]
+    if any(st[d] == 0 for d in big) or len({st[d] for d in big}) != len(big):
+        return None
+    order = sorted(big, key=lambda d: -st[d])
+    # size-1 dims do not change the order of elements: keep them where they are
+    it = iter(order)
+    order = [d if sh[d] <= 1 else next(it) for d in range(t.ndim)]
+    return None if order == list(range(t.ndim)) else order
+
+
+def in_layout_of(t, make):
+    """``make(shape)``'s values laid out in memory as ``t`` is (see :func:`layout_order`)."""
+    order = layout_order(t)
+    if order is None:
+        return make(tuple(t.shape))
+    out = make(tuple(t.shape[d] for d in order))
+    inv = [order.index(d) for d in range(t.ndim)]
+    return Tensor._make(out._data.transpose(inv), out.dtype, out.device)
+
+
 def _like(fn_name):
     def like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
              memory_format=None, generator=None):  # fmt: skip
         dt = D.as_dtype(dtype) if dtype is not None else input.dtype
         dev = device if device is not None else input.device
-        return FUNCTIONS[fn_name](
-            *input.shape, dtype=dt, device=dev, requires_grad=requires_grad, generator=generator
-        )
+
+        def make(shape):
+            if fn_name == "randn" and layout_order(input) is not None:
+                # torch's normal_ takes its one-at-a-time path for a non-contiguous result
+                _float_dtype(dt, "normal_kernel_cpu")
+                arr = G._to_dtype(_gen(generator)._normal_scalar(_numel(shape), 0.0, 1.0), dt.np)
+                return _make(arr, dt, shape, dev, False)
+            return FUNCTIONS[fn_name](*shape, dtype=dt, device=dev, generator=generator)
+
+        out = in_layout_of(input, make)
+        if requires_grad:
+            out.requires_grad = True
+        return out
 
     like.__name__ = fn_name + "_like"
     return like
@@ -115,9 +157,13 @@ def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=Non
     if high is None:
         low, high = 0, low
     dt = D.as_dtype(dtype) if dtype is not None else input.dtype
-    return randint(low, high, tuple(input.shape), dtype=dt,
-                   device=device if device is not None else input.device,
-                   requires_grad=requires_grad, generator=generator)  # fmt: skip
+    dev = device if device is not None else input.device
+    out = in_layout_of(
+        input, lambda shape: randint(low, high, shape, dtype=dt, device=dev, generator=generator)
+    )
+    if requires_grad:
+        out.requires_grad = True
+    return out
 
 
 def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None,

@@ -37,6 +37,29 @@ def test_dropout_masks_match_torch(name, shape, p):
     np.testing.assert_allclose(ex.grad.numpy(), tx.grad.numpy(), rtol=1e-6)
 
 
+@pytest.mark.parametrize(
+    "view",
+    [
+        lambda t: t.transpose(0, 1),
+        lambda t: t.permute(2, 0, 1),
+        lambda t: t[:, ::2],
+        lambda t: t[:, :1].expand(4, 3, 2),
+        lambda t: t.transpose(0, 2)[:1],
+    ],
+)
+def test_dropout_and_random_like_draw_in_memory_order_of_strided_inputs(view):
+    x = np.random.default_rng(0).standard_normal((4, 3, 2)).astype(np.float32)
+    outs = []
+    for m in (torch, ember):
+        m.manual_seed(5)
+        t = view(m.tensor(x))
+        outs.append([m.nn.functional.dropout(t, 0.5), m.rand_like(t), m.randn_like(t)])
+        outs[-1].append(m.randint_like(t, 10))
+    for t, e in zip(*outs):
+        np.testing.assert_allclose(e.numpy(), t.numpy(), rtol=1e-6)
+        assert e.stride() == t.stride() or not t.is_contiguous()
+
+
 def test_dropout_eval_and_edge_probabilities():
     x = ember.ones(3, 4)
     assert F.dropout(x, 0.5, training=False) is x

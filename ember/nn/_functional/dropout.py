@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 from ..._creation import empty, zeros
+from ..._ops.random import in_layout_of
 from ..._tensor import Tensor
 from ..._tracing import traced
 
@@ -33,10 +34,14 @@ def _dropout_impl(input, p, train, inplace, feature=False, alpha=False):
     if p == 1:
         z = zeros((), dtype=input.dtype, device=input.device)
         return input.mul_(z) if inplace else input * z
-    shape = tuple(input.shape)
+
+    def draw(shape):
+        return empty(shape, dtype=input.dtype, device=input.device).bernoulli_(1 - p)
+
     if feature:
-        shape = shape[:2] + (1,) * (len(shape) - 2)
-    noise = empty(shape, dtype=input.dtype, device=input.device).bernoulli_(1 - p)
+        noise = draw(tuple(input.shape[:2]) + (1,) * (input.ndim - 2))
+    else:
+        noise = in_layout_of(input, draw)  # drawn in the input's memory order, as torch does
     if alpha:
         a = 1.0 / math.sqrt((_ALPHA * _ALPHA * p + 1) * (1 - p))
         b = (noise - 1) * (_ALPHA * a) + _ALPHA * a * p
