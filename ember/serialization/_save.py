@@ -40,6 +40,8 @@ class TorchGlobal:
 
 REBUILD_V2 = TorchGlobal("torch._utils", "_rebuild_tensor_v2")
 REBUILD_PARAMETER = TorchGlobal("torch._utils", "_rebuild_parameter")
+REBUILD_FROM_TYPE_V2 = TorchGlobal("torch._tensor", "_rebuild_from_type_v2")
+TENSOR = TorchGlobal("torch", "Tensor")
 DEVICE = TorchGlobal("torch", "device")
 SIZE = TorchGlobal("torch", "Size")
 
@@ -128,17 +130,19 @@ class CheckpointPickler(pickle._Pickler):
 
     def _tensor_reduce(self, t, requires_grad):
         pid, offset = self.storages.ref(t)
-        return (
-            REBUILD_V2,
-            (
-                _PersistentStorage(pid),
-                offset,
-                tuple(t.shape),
-                tuple(t.stride()),
-                bool(requires_grad),
-                OrderedDict(),
-            ),
+        args = (
+            _PersistentStorage(pid),
+            offset,
+            tuple(t.shape),
+            tuple(t.stride()),
+            bool(requires_grad),
+            OrderedDict(),
         )
+        state = t.__dict__ if type(t) is Tensor else None
+        if state:
+            # Python attributes on a tensor travel as torch writes them.
+            return (REBUILD_FROM_TYPE_V2, (REBUILD_V2, TENSOR, args, dict(state)))
+        return (REBUILD_V2, args)
 
     def save_global(self, obj, name=None):
         if isinstance(obj, TorchGlobal):

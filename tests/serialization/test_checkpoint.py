@@ -243,3 +243,15 @@ def test_standard_pickle_and_deepcopy():
     assert isinstance(q, ember.nn.Parameter) and q.data_ptr() != p.data_ptr()
     with pytest.raises(RuntimeError, match="graph leaves"):
         copy.deepcopy(p * 2)
+
+
+def test_tensor_attributes_round_trip(tmp_path):
+    t = ember.ones(2)
+    t.tag = "w"
+    ember.save({"t": t}, tmp_path / "a.pt")
+    assert torch.load(tmp_path / "a.pt")["t"].tag == "w"
+    assert ember.load(tmp_path / "a.pt")["t"].tag == "w"
+    tt = torch.zeros(1)
+    tt.tag = 7
+    torch.save([tt], tmp_path / "b.pt")
+    assert ember.load(tmp_path / "b.pt")[0].tag == 7
