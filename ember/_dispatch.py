@@ -24,6 +24,7 @@ _CPU = _dev.CPU
 _ndarray = np.ndarray
 _local = C.local
 _state = C.state
+_make = Tensor._make
 
 
 def _device_of(op, args):
@@ -81,7 +82,7 @@ def _arrays(op, args, cdt, dev):
 
 def _wrap(res, odt, dev):
     if type(res) is _ndarray and res.dtype is odt.np:
-        return Tensor._make(res, odt, dev)
+        return _make(res, odt, dev)
     if not isinstance(res, _ndarray):
         if isinstance(res, (np.generic, int, float, complex, bool)):
             res = np.asarray(res)
@@ -89,21 +90,40 @@ def _wrap(res, odt, dev):
             dev = _backend.device_of(res)
     if res.dtype != odt.np:
         res = res.astype(odt.np)
-    return Tensor._make(res, odt, dev)
+    return _make(res, odt, dev)
 
 
 def dispatch(op, args, attrs=_EMPTY):
     """Run ``op`` on ``args`` (tensors and scalars) with keyword ``attrs``."""
-    dev = _device_of(op, args)
-    cdt, odt = op.dtype_rule(args, attrs)
-    xp = np if dev is _CPU or dev.type == "cpu" else _backend.xp_for(dev)
+    # One pass over the arguments: is any tensor off the CPU, does any require grad.
+    on_cpu = True
+    wants_grad = False
+    for a in args:
+        if type(a) is Tensor or isinstance(a, Tensor):
+            if a._device is not _CPU:
+                on_cpu = False
+            if a._requires_grad:
+                wants_grad = True
+    if on_cpu:
+        dev = _CPU
+        cdt, odt = op.dtype_rule(args, attrs)
+        xp = np
+        arrays = _cpu_arrays(op, args, cdt)
+    else:
+        dev = _device_of(op, args)
+        cdt, odt = op.dtype_rule(args, attrs)
+        xp = np if dev is _CPU or dev.type == "cpu" else _backend.xp_for(dev)
+        arrays = _arrays(op, args, cdt, dev)
     try:
-        res = op.forward(xp, *_arrays(op, args, cdt, dev), **attrs)
+        res = op.forward(xp, *arrays, **attrs)
     except ValueError:
         _raise_if_not_broadcastable(args)
         raise
     if op.nout == 1:
-        out = _wrap(res, odt, dev)
+        if type(res) is _ndarray and res.dtype is odt.np:
+            out = _make(res, odt, dev)
+        else:
+            out = _wrap(res, odt, dev)
         outs = (out,)
     else:
         odts = odt if isinstance(odt, tuple) else (odt,) * op.nout
@@ -111,13 +131,28 @@ def dispatch(op, args, attrs=_EMPTY):
         out = outs
     if op.view:
         _mark_view(outs, args[0], op, args, attrs)
-    if op.backward is not None and _local.grad_enabled:
-        for a in args:
-            if getattr(a, "_requires_grad", False):
-                _record(op, args, attrs, outs)
-                break
+    if wants_grad and op.backward is not None and _local.grad_enabled:
+        _record(op, args, attrs, outs)
     if _state.tracer is not None:
         _state.tracer.record(op, args, attrs, outs)
+    return out
+
+
+def _cpu_arrays(op, args, cdt):
+    """``_arrays`` when every tensor argument is on the CPU."""
+    cnp = cdt.np
+    if op.upcast_half and cdt in _HALF:
+        cnp = _F32
+    nocast = op.nocast
+    out = []
+    for i, a in enumerate(args):
+        if type(a) is Tensor or isinstance(a, Tensor):
+            arr = a._data
+            if arr.dtype is not cnp and arr.dtype != cnp and not (nocast and i in nocast):
+                arr = arr.astype(cnp)
+            out.append(arr)
+        else:
+            out.append(a)
     return out
 
 

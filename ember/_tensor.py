@@ -17,6 +17,7 @@ from . import _dtype as D
 from ._storage import UntypedStorage, data_ptr, root_array
 
 _STATE = C.state
+_new = object.__new__
 
 
 class Size(tuple):
@@ -62,8 +63,23 @@ class Tensor:
     # --- construction ------------------------------------------------------------------
     @classmethod
     def _make(cls, data, dtype, device=_dev.CPU, requires_grad=False):
-        t = object.__new__(cls)
-        t._init_fields(data, dtype, device, requires_grad)
+        # The fields of _init_fields, written here without the extra call: every op's
+        # result is made here, so this is on the per-op path.
+        t = _new(cls)
+        t._data = data
+        t._dtype = dtype
+        t._device = device
+        t._requires_grad = requires_grad
+        t._grad = None
+        t.grad_fn = None
+        t._output_nr = 0
+        t._vc = [0]
+        t._base = None
+        t._view_chain = ()
+        t._storage = None
+        t._grad_acc = None
+        t._hooks = None
+        t._post_hooks = None
         return t
 
     def _init_fields(self, data, dtype, device, requires_grad=False):

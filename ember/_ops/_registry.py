@@ -17,23 +17,24 @@ from .. import _dtype as D
 # dtype rules: (args, attrs) -> (compute dtype, result dtype)
 
 
-_FAST_SCALARS = (int, float)
-
-
 def _fast_binary(args):
     """The result dtype for the common cases (same dtypes; float tensor with a number), or None."""
     if len(args) != 2:
         return None
     a, b = args
-    da = getattr(a, "_dtype", None)
-    if da is None:
+    tb = type(b)
+    if tb is float or tb is int:
+        da = getattr(a, "_dtype", None)
+        if da is not None and da.category == _FLOAT:
+            return da
         return None
-    db = getattr(b, "_dtype", None)
-    if db is da:
-        return da
-    if db is None and type(b) in _FAST_SCALARS and da.category == D.FLOAT:
+    da = getattr(a, "_dtype", None)
+    if da is not None and getattr(b, "_dtype", None) is da:
         return da
     return None
+
+
+_FLOAT = D.FLOAT
 
 
 def promote(args, attrs):

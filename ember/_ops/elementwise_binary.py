@@ -25,6 +25,7 @@ from ._registry import Op, export, register
 from .elementwise import ALL_CATS, FLOATING, NO_BOOL, NO_BOOL_REAL, REAL_CATS, zeros_like
 
 INT_CATS = (D.BOOL, D.INT)
+_BOOL = D.bool_
 NO_COMPLEX = REAL_CATS
 
 
@@ -89,6 +90,8 @@ def binary(
 
     def fn(input, other, *, out=None):
         check(input, other, name)
+        if out is None:
+            return dispatch(op, (input, other))
         return handle_out(out, dispatch(op, (input, other)))
 
     def fn_(input, other):
@@ -126,6 +129,8 @@ def _zero_division_check(a, b):
 def _add_fwd(xp, a, b, alpha=1):
     if alpha != 1:
         b = b * alpha
+    if type(a) is _ndarray and (type(b) is _ndarray or a.dtype.kind != "b"):
+        return a + b  # NumPy adds two bool arrays as logical or
     return a + b if not (_is_bool(a) and _is_bool(b)) else xp.logical_or(a, b)
 
 
@@ -135,8 +140,13 @@ def _sub_fwd(xp, a, b, alpha=1):
     return a - b
 
 
+_ndarray = np.ndarray
+
+
 def _is_bool(v):
-    return isinstance(v, np.ndarray) and v.dtype == np.bool_ or isinstance(v, bool)
+    if type(v) is bool:
+        return True
+    return isinstance(v, np.ndarray) and v.dtype.kind == "b"
 
 
 def _add_bwd(c, g):
@@ -150,6 +160,8 @@ def _sub_bwd(c, g):
 
 
 def _mul_fwd(xp, a, b):
+    if type(a) is _ndarray and (type(b) is _ndarray or a.dtype.kind != "b"):
+        return a * b  # NumPy multiplies two bool arrays as logical and
     return a * b if not (_is_bool(a) and _is_bool(b)) else xp.logical_and(a, b)
 
 
@@ -199,10 +211,26 @@ def _alpha_attrs(name, input, other, alpha):
     return {"alpha": alpha} if alpha != 1 else {}
 
 
+def _no_bool(input, other):
+    return input._dtype is not _BOOL and getattr(other, "_dtype", None) is not _BOOL
+
+
 def _alpha_op(op):
     name = op.name
+    is_add = name == "add"
 
     def fn(input, other, *, alpha=1, out=None):
+        # Fast path: a Tensor with a Tensor or a Python number, no alpha, no out=, and
+        # (for sub) no bool operand; everything else takes the checks below.
+        if (
+            type(input) is Tensor
+            and out is None
+            and type(alpha) is int
+            and alpha == 1
+            and (type(other) is Tensor or type(other) is float or type(other) is int)
+            and (is_add or _no_bool(input, other))
+        ):
+            return dispatch(op, (input, other))
         if not isinstance(input, Tensor):
             check_operand(name, input, "input", 1)
             check_tensor(name, other, "other", 2)

@@ -2,45 +2,65 @@
 
 from __future__ import annotations
 
-from ._helpers import Tensor, is_scalar
+from .._autograd.node import show_grad_fn_as
+from ._helpers import Tensor, dispatch, is_scalar
 from ._registry import FUNCTIONS as F
-from ._registry import METHODS
+from ._registry import METHODS, REGISTRY
+
+# Operators call the registry's functions bound here once (the registry is complete when
+# this module is imported) rather than looking them up per call. Tensors and Python
+# numbers, the operands of nearly every call, are recognised by their type alone.
+_FAST = frozenset((Tensor, float, int))
 
 
 def _operand(x):
-    return isinstance(x, Tensor) or is_scalar(x)
+    return type(x) in _FAST or isinstance(x, Tensor) or is_scalar(x)
 
 
 def _binary(name, reflected=False):
-    def op(self, other):
-        if not _operand(other):
-            return NotImplemented
-        fn = METHODS[name]
-        return fn(other, self) if reflected else fn(self, other)
+    fn = METHODS[name]
+
+    if reflected:
+
+        def op(self, other):
+            if type(other) not in _FAST and not _operand(other):
+                return NotImplemented
+            return fn(other, self)
+
+    else:
+
+        def op(self, other):
+            if type(other) not in _FAST and not _operand(other):
+                return NotImplemented
+            return fn(self, other)
 
     return op
+
+
+_GRAD_NAMES = {"sub": "RsubBackward1", "pow": "PowBackward2"}
 
 
 def _rbinary_scalar(opname):
     # other (a scalar) op self: dispatch with the scalar first, as PyTorch does.
+    rop = REGISTRY[opname]
+    grad_name = _GRAD_NAMES.get(opname)
+
     def op(self, other):
         if not _operand(other):
             return NotImplemented
-        from .._autograd.node import show_grad_fn_as
-        from ._helpers import dispatch
-        from ._registry import REGISTRY
+        res = dispatch(rop, (other, self))
+        return show_grad_fn_as(res, grad_name) if grad_name else res
 
-        return show_grad_fn_as(dispatch(REGISTRY[opname], (other, self)), grad_names[opname])
-
-    grad_names = {"sub": "RsubBackward1", "pow": "PowBackward2"}
     return op
 
 
 def _inplace(name):
+    fn = METHODS[name + "_"]
+
     def op(self, other):
-        if not _operand(other):
+        if type(other) not in _FAST and not _operand(other):
             return NotImplemented
-        return METHODS[name + "_"](self, other)
+        return fn(self, other)
 
     return op
 
@@ -70,23 +90,25 @@ def _rdiv(self, other):
 def _rmod(self, other):
     if not _operand(other):
         return NotImplemented
-    from ._helpers import dispatch
-    from ._registry import REGISTRY
-
     return dispatch(REGISTRY["remainder"], (other, self))
+
+
+_matmul_fn = F["matmul"]
 
 
 def _matmul(self, other):
     if not isinstance(other, Tensor):
         return NotImplemented
-    return F["matmul"](self, other)
+    return _matmul_fn(self, other)
 
 
 def _rmatmul(self, other):
     if not isinstance(other, Tensor):
         return NotImplemented
-    return F["matmul"](other, self)
+    return _matmul_fn(other, self)
 
+
+_neg, _abs, _invert = METHODS["neg"], METHODS["abs"], METHODS["bitwise_not"]
 
 OPERATORS = {
     "__add__": _binary("add"),
@@ -133,8 +155,8 @@ OPERATORS = {
     "__le__": _binary("le"),
     "__gt__": _binary("gt"),
     "__ge__": _binary("ge"),
-    "__neg__": lambda self: METHODS["neg"](self),
+    "__neg__": lambda self: _neg(self),
     "__pos__": lambda self: self,
-    "__abs__": lambda self: METHODS["abs"](self),
-    "__invert__": lambda self: METHODS["bitwise_not"](self),
+    "__abs__": lambda self: _abs(self),
+    "__invert__": lambda self: _invert(self),
 }
