@@ -8,8 +8,17 @@ import math
 import numpy as np
 
 from .. import _dtype as D
-from ._helpers import Tensor, check_tensor, dims_arg, dispatch, handle_out, type_word, wrap_dim
-from ._registry import Op, register
+from ._helpers import (
+    Tensor,
+    check_tensor,
+    dims_arg,
+    dispatch,
+    handle_out,
+    inplace_by_copy,
+    type_word,
+    wrap_dim,
+)
+from ._registry import Op, export, register
 
 INF = math.inf
 
@@ -91,6 +100,28 @@ def _vector_norm(x, ord, dims, keepdim, dtype=None):
     if dtype is not None:
         attrs["dtype"] = D.as_dtype(dtype)
     return dispatch(VECTOR_NORM, (x,), attrs)
+
+
+@export
+def renorm(input, p, dim, maxnorm, *, out=None):
+    """Each slice along ``dim`` rescaled so its ``p``-norm is at most ``maxnorm``."""
+    check_tensor("renorm", input)
+    if p <= 0:
+        raise RuntimeError("renorm: non-positive-norm not supported")
+    if maxnorm < 0:
+        raise RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {maxnorm}")
+    if input.ndim < 2:
+        raise RuntimeError(
+            f"renorm: input needs at least 2 dimensions, got {input.ndim} dimensions"
+        )
+    d = wrap_dim(dim, input.ndim)
+    others = tuple(i for i in range(input.ndim) if i != d)
+    norms = input.abs().pow(p).sum(others, keepdim=True).pow(1.0 / p)
+    factor = (maxnorm / (norms + 1e-7)).where(norms > maxnorm, 1.0)
+    return handle_out(out, input * factor)
+
+
+export(inplace_by_copy(renorm, "renorm"), names=("renorm_",))
 
 
 def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):

@@ -128,6 +128,13 @@ METHODS["view_as"] = _view_as
 
 
 @export
+def ravel(input):
+    """The elements as a 1-D tensor (a view where the layout allows, else a copy)."""
+    check_tensor("ravel", input)
+    return reshape(input, (-1,))
+
+
+@export
 @traced("flatten")
 def flatten(input, start_dim=0, end_dim=-1):
     n = input.ndim

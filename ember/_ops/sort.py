@@ -356,6 +356,22 @@ def _result(vals, inv, counts, return_inverse, return_counts):
     return vals
 
 
+@export(method=False)
+def isin(elements, test_elements, *, assume_unique=False, invert=False):
+    """Whether each element of ``elements`` is in ``test_elements`` (a bool tensor)."""
+    ref = elements if isinstance(elements, Tensor) else test_elements
+    if not isinstance(ref, Tensor):
+        raise TypeError("isin() received an invalid combination of arguments")
+
+    def host(x):
+        return x.detach().cpu()._data if isinstance(x, Tensor) else np.asarray(x)
+
+    from .._creation import from_numpy
+
+    res = np.isin(host(elements), host(test_elements), invert=bool(invert))
+    return from_numpy(np.asarray(res)).to(ref.device)
+
+
 @export
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):  # noqa: A002
     check_tensor("unique", input)

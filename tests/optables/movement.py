@@ -148,4 +148,34 @@ OPS = [
     row(
         "Tensor.as_strided_", _clone_then("as_strided_", (2, 2), (1, 2), 1), _one(((6,), False))
     ),  # fmt: skip
+    row("ravel", lambda lib, x: lib.ravel(x), X),
+    row("Tensor.ravel", lambda lib, x: x.ravel(), _one(((3, 4), True), ((), False))),
+    row("renorm", lambda lib, x: lib.renorm(x, 2, 0, 1.0), X, dtypes=("float32", "float64")),
+    row(
+        "renorm:p1",
+        lambda lib, x: x.renorm(1, -1, 0.5),
+        _one(((2, 3, 4), True), ((5, 1), False)),
+        dtypes=("float32", "float64"),
+        errors=lambda: [S(Arg((5,)))],
+    ),
+    row(
+        "Tensor.renorm_",
+        lambda lib, x: x.clone().renorm_(2, 1, 0.5),
+        _one(((3, 4), True)),
+        dtypes=("float32", "float64"),
+    ),
+    row(
+        "isin",
+        lambda lib, x: lib.isin(x, lib.tensor([0, 1, 3])),
+        _one(((2, 3, 4), False), ((3, 4), True)),
+        dtypes=("int64", "uint8"),
+        grad=False,
+    ),
+    row(
+        "isin:invert",
+        lambda lib, x: lib.isin(x, 2, invert=True),
+        _one(((3, 4), True)),
+        dtypes=("int64",),
+        grad=False,
+    ),
 ]
