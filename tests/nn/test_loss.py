@@ -144,6 +144,23 @@ def test_nll_and_cross_entropy(reduction):
     run("cross_entropy", [f32(2, 5, 3), probs(2, 5, 3)], kw)
 
 
+@pytest.mark.parametrize("dtype", ["uint8", "int32", "int16", "float32", "bool"])
+@pytest.mark.parametrize("fn", ["nll_loss", "cross_entropy"])
+def test_class_index_target_dtypes_as_torch(fn, dtype):
+    x = np.random.default_rng(0).standard_normal((2, 3)).astype(np.float32)
+    res = []
+    for m in (torch, ember):
+        t = m.tensor([0, 1]).to(getattr(m, dtype))
+        try:
+            res.append(getattr(m.nn.functional, fn)(m.tensor(x), t).item())
+        except RuntimeError as e:
+            res.append(str(e))
+    if isinstance(res[0], float):
+        np.testing.assert_allclose(res[1], res[0], rtol=1e-6)
+    else:
+        assert res[1] == res[0]
+
+
 def test_nll_all_ignored_is_nan_like_torch():
     t = np.full(3, -100, dtype=np.int64)
     run("nll_loss", [f32(3, 4), t])

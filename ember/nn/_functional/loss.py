@@ -216,8 +216,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     """Negative log likelihood of ``target`` class indices under log-probabilities ``input``."""
     _check_tensors("nll_loss", input=input, target=target)
     red = reduction_of(reduction, size_average, reduce)
-    if target.dtype.is_floating_point:
-        raise RuntimeError(f"expected scalar type Long but found {_scalar_word(target.dtype)}")
+    _check_class_target(target)
     x, t, unbatched = _nll_shapes(input, target)
     loss = _nll(x, t, weight, ignore_index, red, unbatched)
     if input.ndim <= 2 or (input.ndim <= 4 and red is not Reduction.NONE):
@@ -241,6 +240,14 @@ def _nll(x, t, weight, ignore_index, red, unbatched):
     if red is Reduction.SUM:
         return loss.sum()
     return loss.squeeze(0) if unbatched else loss
+
+
+def _check_class_target(target):
+    # torch's nll_loss kernels take int64 or uint8 class indices and nothing else
+    if target.dtype.name not in ("int64", "uint8"):
+        raise RuntimeError(
+            f"expected target dtype to be Long or Byte, but got {_scalar_word(target.dtype)}"
+        )
 
 
 def _scalar_word(dt):
@@ -268,8 +275,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     lp = _log_softmax(input, cdim)
     if tuple(input.shape) == tuple(target.shape):
         return _ce_probs(lp, target, weight, red, label_smoothing, cdim)
-    if target.dtype.is_floating_point:
-        raise RuntimeError(f"expected scalar type Long but found {_scalar_word(target.dtype)}")
+    _check_class_target(target)
     nll = nll_loss(lp, target, weight, None, ignore_index, None, red.value)
     if label_smoothing == 0.0:
         return nll
