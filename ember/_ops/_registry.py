@@ -28,6 +28,12 @@ def _fast_binary(args):
         if da is not None and da.category == _FLOAT:
             return da
         return None
+    ta = type(a)
+    if ta is float or ta is int:
+        db = getattr(b, "_dtype", None)
+        if db is not None and db.category == _FLOAT:
+            return db
+        return None
     da = getattr(a, "_dtype", None)
     if da is not None and getattr(b, "_dtype", None) is da:
         return da
@@ -55,16 +61,16 @@ def compare(args, attrs):
 
 
 def same(args, attrs):
-    dt = args[0].dtype
+    dt = args[0]._dtype
     return dt, dt
 
 
 def to_bool(args, attrs):
-    return args[0].dtype, D.bool_
+    return args[0]._dtype, D.bool_
 
 
 def to_int64(args, attrs):
-    return args[0].dtype, D.int64
+    return args[0]._dtype, D.int64
 
 
 def to_real(args, attrs):
@@ -74,7 +80,7 @@ def to_real(args, attrs):
 
 def float_same(args, attrs):
     """The input's dtype, integers and bools first becoming the default float dtype."""
-    dt = args[0].dtype
+    dt = args[0]._dtype
     if dt.category < D.FLOAT:
         dt = D.get_default_dtype()
     return dt, dt

@@ -23,11 +23,14 @@ import warnings
 import numpy as np
 
 from .. import _backend
+from .. import _config as C
 from .. import _dtype as D
 from .._tracing import traced
 from . import _registry as R
 from ._helpers import Tensor, check_tensor, dispatch, dispatch_inplace, handle_out, wrap_dim
 from ._registry import Op, export, register
+
+_STATE = C.state
 
 # --- basic views: select, slice, alias, and their backward (embed into zeros) -------------------
 
@@ -325,13 +328,14 @@ def _select_checked(res, dim, i, base, used):
     return dispatch(SELECT, (res,), {"dim": dim, "index": i % size})
 
 
-def _slice_from(res, dim, s):
+def _slice_from(res, dim, s, size=None):
     step = 1 if s.step is None else int(s.step)
     if step == 0:
         raise ValueError("slice step cannot be zero")
     if step < 0:
         raise ValueError("step must be greater than zero")
-    size = res.shape[dim]
+    if size is None:
+        size = res.shape[dim]
     start, end, _ = slice(s.start, s.stop, step).indices(size)
     end = max(end, start)
     return dispatch(SLICE, (res,), {"dim": dim, "start": start, "end": end, "step": step})
@@ -378,6 +382,14 @@ def _key_of(res, adv):
 
 @traced("Tensor.__getitem__")
 def getitem(self, index):
+    # Fast paths: x[i] and x[a:b] on a tensor with dims (no tracer: it reads traced sizes).
+    ti = type(index)
+    if (ti is int or ti is slice) and self._data.ndim and _STATE.tracer is None:
+        size = self._data.shape[0]
+        if ti is slice:
+            return _slice_from(self, 0, index, size)
+        if -size <= index < size:
+            return dispatch(SELECT, (self,), {"dim": 0, "index": index % size})
     res, adv = _parse(self, index)
     if not adv:
         if res is self:

@@ -16,6 +16,11 @@ def shape_args(args, name="view"):
     """``f(2, 3)``, ``f((2, 3))`` and ``f(torch.Size)`` all mean shape (2, 3)."""
     if len(args) == 1 and isinstance(args[0], (tuple, list)):
         args = tuple(args[0])
+    for s in args:
+        if type(s) is not int:
+            break
+    else:
+        return args  # already a tuple of ints
     out = []
     for s in args:
         if isinstance(s, Tensor):
@@ -30,6 +35,14 @@ def shape_args(args, name="view"):
 
 
 def infer_shape(shape, numel, name="view"):
+    known = 1
+    for s in shape:
+        if s < 0:
+            break
+        known *= s
+    else:
+        if known == numel:
+            return shape  # no -1 to infer, sizes match
     neg = [i for i, s in enumerate(shape) if s == -1]
     if len(neg) > 1:
         raise RuntimeError("only one dimension can be inferred")
@@ -57,6 +70,8 @@ def infer_shape(shape, numel, name="view"):
 
 
 def _view_fwd(xp, x, shape):
+    if xp is np and x.flags.c_contiguous:
+        return x.reshape(shape)  # always a view; reshape(copy=False) costs 4x more
     try:
         return xp.reshape(x, shape, copy=False)
     except ValueError:
@@ -95,10 +110,11 @@ def reshape(input, *shape):
     shape = infer_shape(shape_args(shape, "reshape"), input.numel())
     if shape == tuple(input.shape):
         return dispatch(VIEW, (input,), {"shape": shape})
-    try:
-        np.reshape(input._data, shape, copy=False)
-    except ValueError:
-        input = input.contiguous()
+    if not input._data.flags.c_contiguous:
+        try:
+            np.reshape(input._data, shape, copy=False)
+        except ValueError:
+            input = input.contiguous()
     return dispatch(VIEW, (input,), {"shape": shape})
 
 

@@ -170,14 +170,21 @@ def pair(cls, res):
 
 
 def _sum_rule(args, attrs):
-    dt = attrs.get("dtype") or args[0].dtype
-    if attrs.get("dtype") is None and dt.category <= D.INT:
-        dt = D.int64
+    dt = attrs.get("dtype")
+    if dt is None:
+        dt = args[0]._dtype
+        if dt.category <= D.INT:
+            dt = D.int64
     return dt, dt
 
 
 def _sum_fwd(xp, x, dims=None, keepdim=False, dtype=None):
+    if xp is np:  # np.sum's own wrapper costs twice the reduction on small arrays
+        return _add_reduce(x, axis=dims, keepdims=keepdim)
     return xp.sum(x, axis=dims, keepdims=keepdim)
+
+
+_add_reduce = np.add.reduce
 
 
 SUM = register(Op("sum", _sum_fwd, lambda c, g: (_bwd_expand(c, g),), _sum_rule))
@@ -189,6 +196,8 @@ def _dtype_attr(dtype):
 
 @export
 def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):  # noqa: A001
+    if dim is None and not keepdim and dtype is None and out is None and type(input) is Tensor:
+        return dispatch(SUM, (input,), {"dims": None})  # x.sum(): the common case
     check_tensor("sum", input)
     attrs = _attrs(rdims(input, dim), keepdim, dtype=_dtype_attr(dtype))
     res = dispatch(SUM, (input,), attrs)
@@ -209,7 +218,10 @@ def _mean_rule(args, attrs):
 
 def _mean_fwd(xp, x, dims=None, keepdim=False, dtype=None):
     n = reduced_count(x.shape, dims)
-    s = xp.sum(x, axis=dims, keepdims=keepdim)
+    if xp is np:
+        s = _add_reduce(x, axis=dims, keepdims=keepdim)
+    else:
+        s = xp.sum(x, axis=dims, keepdims=keepdim)
     return s / n if n else s * np.nan
 
 
