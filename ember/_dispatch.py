@@ -183,19 +183,26 @@ def _mark_view(outs, src, op, args, attrs):
 def _record(op, args, attrs, outs):
     edges = []
     meta = []
+    versions = []
     for a in args:
-        if isinstance(a, Tensor):
+        if type(a) is Tensor or isinstance(a, Tensor):
             meta.append((a._data.shape, a._dtype, a._device))
-            edges.append(a._edge() if a._requires_grad else None)
+            versions.append(a._vc[0])
+            if a._requires_grad:
+                fn = a.grad_fn
+                edges.append((fn, a._output_nr) if fn is not None else a._edge())
+            else:
+                edges.append(None)
         else:
             meta.append(None)
             edges.append(None)
+            versions.append(None)
     node = Node(op, attrs, tuple(edges), tuple(meta), op.nout)
     if "i" in op.save:
-        node.save_inputs(args)
+        node.save_inputs(args, tuple(versions))
     if "o" in op.save:
         node.save_output(outs[0]._alias())
-    if C.local.anomaly:
+    if _local.anomaly:
         import traceback
 
         node.metadata["traceback_"] = traceback.format_stack()[:-3]

@@ -462,11 +462,10 @@ class Tensor:
         return (self._grad_accumulator(), 0)
 
     def _grad_accumulator(self):
-        acc = self._grad_acc() if self._grad_acc is not None else None
+        ref = self._grad_acc
+        acc = ref() if ref is not None else None
         if acc is None:
-            from ._autograd.node import AccumulateGrad
-
-            acc = AccumulateGrad(self)
+            acc = _accumulate_grad_class()(self)
             self._grad_acc = weakref.ref(acc)
         return acc
 
@@ -624,6 +623,18 @@ class Tensor:
         return empty_strided(size, stride, **self._new_kwargs(dtype, device, requires_grad))
 
     # Tensor methods that are ops are attached by ember._ops.
+
+
+_ACCUMULATE_GRAD = []
+
+
+def _accumulate_grad_class():
+    # autograd sits above this module, so its node class is imported on first use (once).
+    if not _ACCUMULATE_GRAD:
+        from ._autograd.node import AccumulateGrad
+
+        _ACCUMULATE_GRAD.append(AccumulateGrad)
+    return _ACCUMULATE_GRAD[0]
 
 
 def _contiguous_strides(shape):

@@ -240,23 +240,27 @@ def _run(edges, root_grads, retain_graph, create_graph, targets, accumulate):
             if node is root:
                 outs = root.grads
             else:
-                grads = _pre_hooks(node, grads)
+                is_acc = isinstance(node, AccumulateGrad)
+                if node._pre_hooks or is_acc or node._retain:
+                    grads = _pre_hooks(node, grads)
                 if capture:
                     for nr, g in enumerate(grads):
                         for i in capture.get((id(node), nr), ()):
                             captured[i] = g
-                if isinstance(node, AccumulateGrad):
+                if is_acc:
                     if accumulate and grads[0] is not None:
                         _accumulate(node.variable, grads[0], create_graph, stored)
                     continue
                 if needed is not None and id(node) not in needed:
                     continue
-                if all(g is None for g in grads):
-                    outs = (None,) * len(node.next_edges)
+                for g in grads:
+                    if g is not None:
+                        outs = _apply(node, grads)
+                        if not retain_graph:
+                            node.release()
+                        break
                 else:
-                    outs = _apply(node, grads)
-                    if not retain_graph:
-                        node.release()
+                    outs = (None,) * len(node.next_edges)
                 outs = _validate(node, outs)
             for e, g in zip(node.next_edges, outs):
                 if e is None:
@@ -264,13 +268,15 @@ def _run(edges, root_grads, retain_graph, create_graph, targets, accumulate):
                 child, nr = e
                 if needed is not None and id(child) not in needed:
                     continue
-                buf = buffers.get(id(child))
+                cid = id(child)
+                buf = buffers.get(cid)
                 if buf is None:
-                    buf = buffers[id(child)] = [None] * getattr(child, "_nout", 1)
+                    buf = buffers[cid] = [None] * getattr(child, "_nout", 1)
                 if g is not None:
                     buf[nr] = g if buf[nr] is None else buf[nr] + g
-                deps[child] -= 1
-                if deps[child] == 0:
+                left = deps[child] - 1
+                deps[child] = left
+                if left == 0:
                     heapq.heappush(heap, (-child.seq, counter, child))
                     counter += 1
     finally:
@@ -352,8 +358,10 @@ def _validate(node, outs):
         if g is None or e is None:
             continue
         shape, dtype, device = metas[i]
-        if not isinstance(g, Tensor):
+        if type(g) is not Tensor and not isinstance(g, Tensor):
             raise TypeError(f"function {node.name()} returned a gradient that is not a Tensor")
+        if g._dtype is dtype and g._data.shape == shape:
+            continue  # already right: the common case
         if g._data.shape != shape:
             if _expandable(shape, g._data.shape):
                 g = _sum_to(g, shape)

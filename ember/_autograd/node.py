@@ -68,9 +68,12 @@ class Node:
         self._display = None
 
     # --- what backward formulas read -------------------------------------------------
-    def save_inputs(self, args):
+    def save_inputs(self, args, versions=None):
+        """Save ``args``; ``versions`` (their counters now, None for non-tensors) if known."""
         self._saved = args
-        self._versions = tuple(a._vc[0] if hasattr(a, "_vc") else None for a in args)
+        if versions is None:
+            versions = tuple(a._vc[0] if hasattr(a, "_vc") else None for a in args)
+        self._versions = versions
 
     def save_output(self, out):
         # Detached alias: same data, same version counter, no grad_fn (no cycle).
