@@ -236,11 +236,44 @@ def empty_strided(size, stride, *, dtype=None, device=None, requires_grad=False,
     return _finish(arr, dt, device, requires_grad)
 
 
+def layout_order(t):
+    """The dims of ``t`` from outermost to innermost in memory, or None for C order.
+
+    PyTorch's ``*_like`` functions (and dropout's mask) keep the layout of a
+    permuted input (``preserve_format``) and draw their numbers in memory order,
+    so for a transposed input the values land where torch puts them only if we
+    draw for the permuted shape and permute back. Inputs whose strides overlap
+    (expanded) get C order, as in PyTorch.
+    """
+    if t.ndim < 2:
+        return None
+    st, sh = t.stride(), tuple(t.shape)
+    big = [d for d in range(t.ndim) if sh[d] > 1]
+    if any(st[d] == 0 for d in big) or len({st[d] for d in big}) != len(big):
+        return None
+    order = sorted(big, key=lambda d: -st[d])
+    # size-1 dims do not change the order of elements: keep them where they are
+    it = iter(order)
+    order = [d if sh[d] <= 1 else next(it) for d in range(t.ndim)]
+    return None if order == list(range(t.ndim)) else order
+
+
+def _like_array(input, memory_format, make):
+    """``make(shape)`` laid out as ``input`` is (torch's ``preserve_format``, the default)."""
+    order = None
+    if memory_format is None or getattr(memory_format, "name", "") == "preserve_format":
+        order = layout_order(input)
+    if order is None:
+        return make(tuple(input.shape))
+    arr = make(tuple(input.shape[d] for d in order))
+    return arr.transpose([order.index(d) for d in range(input.ndim)])
+
+
 def _like(name, fill):
     def fn(input, *, dtype=None, layout=None, device=None, requires_grad=False,
            memory_format=None, **kw):  # fmt: skip
         dt = D.as_dtype(dtype) if dtype is not None else input.dtype
-        arr = fill(input.shape, dt.np)
+        arr = _like_array(input, memory_format, lambda shape: fill(shape, dt.np))
         return _finish(arr, dt, device if device is not None else input.device, requires_grad)
 
     fn.__name__ = name
@@ -256,7 +289,7 @@ empty_like = traced("empty_like")(_like("empty_like", np.empty))
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None):  # fmt: skip
     dt = D.as_dtype(dtype) if dtype is not None else input.dtype
-    arr = np.full(input.shape, fill_value, dtype=dt.np)
+    arr = _like_array(input, memory_format, lambda shape: np.full(shape, fill_value, dt.np))
     return _finish(arr, dt, device if device is not None else input.device, requires_grad)
 
 

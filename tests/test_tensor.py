@@ -297,3 +297,31 @@ def test_device_mismatch_error_names_devices():
     y._device = ember.device("cuda:0")
     with pytest.raises(RuntimeError, match="Expected all tensors to be on the same device"):
         x + y
+
+
+@pytest.mark.parametrize(
+    "view",
+    [
+        lambda t: t.transpose(0, 1),
+        lambda t: t.permute(2, 0, 1),
+        lambda t: t[:, ::2],
+        lambda t: t[:, :1].expand(4, 3, 5),
+    ],
+)
+def test_like_functions_keep_layout_and_fills_follow_memory_order(view):
+    outs = []
+    for m in (torch, ember):
+        m.manual_seed(1)
+        x = view(m.zeros(4, 3, 5))
+        likes = [m.zeros_like(x), m.empty_like(x), m.ones_like(x), m.full_like(x, 2.0)]
+        fills = [
+            m.empty_like(x).normal_(),
+            m.empty_like(x).uniform_(),
+            m.empty_like(x).bernoulli_(0.3),
+            m.zeros_like(x, memory_format=m.contiguous_format),
+        ]
+        outs.append(([t.stride() for t in likes + fills[-1:]], fills))
+    (ts, tf), (es, ef) = outs
+    assert [tuple(s) for s in es] == [tuple(s) for s in ts]
+    for e, t in zip(ef, tf):
+        np.testing.assert_array_equal(e.numpy(), t.numpy())

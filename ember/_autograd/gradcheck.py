@@ -64,7 +64,7 @@ def _numerical_jacobian(fn, inputs, diff_idx, eps):
 
 
 def _analytical_jacobian(fn, inputs, diff_idx):
-    from .._creation import zeros_like
+    from .._creation import zeros
     from .engine import grad as autograd_grad
 
     outs = _flat_outputs(fn, inputs)
@@ -73,7 +73,7 @@ def _analytical_jacobian(fn, inputs, diff_idx):
         rows = [np.zeros((o.numel(), inputs[i].numel())) for i in diff_idx]
         if o.requires_grad:
             for r in range(o.numel()):
-                go = zeros_like(o)
+                go = zeros(tuple(o.shape), dtype=o.dtype, device=o.device)  # C order
                 go._data.reshape(-1)[r] = 1
                 gs = autograd_grad(
                     o, [inputs[i] for i in diff_idx], go, retain_graph=True, allow_unused=True

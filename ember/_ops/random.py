@@ -11,7 +11,7 @@ import numpy as np
 from .. import _device as _dev
 from .. import _dtype as D
 from .. import _generator as G
-from .._creation import _finish, _size_args
+from .._creation import _finish, _size_args, layout_order
 from .._tracing import traced
 from ._helpers import Tensor, handle_out
 from ._registry import FUNCTIONS, METHODS
@@ -95,28 +95,6 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
     dt = D.as_dtype(dtype) if dtype is not None else D.int64
     arr = _gen(generator).randperm(int(n), dt.np)
     return _make(arr, dt, (int(n),), device, requires_grad, out)
-
-
-def layout_order(t):
-    """The dims of ``t`` from outermost to innermost in memory, or None for C order.
-
-    PyTorch's ``*_like`` functions (and dropout's mask) keep the layout of a
-    permuted input (``preserve_format``) and draw their numbers in memory order,
-    so for a transposed input the values land where torch puts them only if we
-    draw for the permuted shape and permute back. Inputs whose strides overlap
-    (expanded) get C order, as in PyTorch.
-    """
-    if t.ndim < 2:
-        return None
-    st, sh = t.stride(), tuple(t.shape)
-    big = [d for d in range(t.ndim) if sh[d] > 1]
-    if any(st[d] == 0 for d in big) or len({st[d] for d in big}) != len(big):
-        return None
-    order = sorted(big, key=lambda d: -st[d])
-    # size-1 dims do not change the order of elements: keep them where they are
-    it = iter(order)
-    order = [d if sh[d] <= 1 else next(it) for d in range(t.ndim)]
-    return None if order == list(range(t.ndim)) else order
 
 
 def in_layout_of(t, make):
@@ -249,7 +227,14 @@ def _fill(self, arr):
         raise RuntimeError(
             "a leaf Variable that requires grad is being used in an in-place operation."
         )
-    arr = np.asarray(arr).reshape(self.shape).astype(self.dtype.np, copy=False)
+    # values are drawn in memory order: a transposed tensor is filled along its storage
+    order = layout_order(self)
+    if order is None:
+        arr = np.asarray(arr).reshape(self.shape)
+    else:
+        arr = np.asarray(arr).reshape([self.shape[d] for d in order])
+        arr = arr.transpose([order.index(d) for d in range(self.ndim)])
+    arr = arr.astype(self.dtype.np, copy=False)
     if self.device.type != "cpu":
         from .._backend import to_device
 
@@ -275,7 +260,13 @@ def uniform_(self, a=0.0, b=1.0, *, generator=None):
 def normal_(self, mean=0.0, std=1.0, *, generator=None):
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
-    return _fill(self, _gen(generator).normal(self.numel(), self.dtype.np, float(mean), float(std)))
+    g = _gen(generator)
+    if self.is_contiguous():
+        return _fill(self, g.normal(self.numel(), self.dtype.np, float(mean), float(std)))
+    # torch's vectorised normal_ needs a contiguous tensor; otherwise it draws one at a time
+    _float_dtype(self.dtype, "normal_kernel_cpu")
+    vals = g._normal_scalar(self.numel(), float(mean), float(std))
+    return _fill(self, G._to_dtype(vals, self.dtype.np))
 
 
 def bernoulli_(self, p=0.5, *, generator=None):
