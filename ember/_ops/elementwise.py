@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 
+from .. import _config as _C
 from .. import _dtype as D
 from .._autograd.node import show_grad_fn_as
 from . import _registry as R
@@ -278,7 +279,17 @@ def _relu(xp, x):
     return xp.maximum(x, 0)
 
 
-unary("relu", _relu, lambda c, g: (g * (c.out > 0),), R.same, "o", cats=REAL_CATS)
+def _relu_bwd(c, g):
+    out = c.out
+    gx = g * (out > 0)
+    if _C.local.grad_enabled:
+        # create_graph: like torch's threshold_backward, the result depends on the output
+        # (with a zero derivative), so a gradient penalty reaches every parameter.
+        gx = gx + out * 0
+    return (gx,)
+
+
+unary("relu", _relu, _relu_bwd, R.same, "o", cats=REAL_CATS)
 
 _DEG = 180.0 / math.pi
 unary(

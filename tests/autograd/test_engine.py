@@ -305,3 +305,14 @@ def test_dtype_of_gradient_matches_input():
 
     _, _, e, t = both(f, (3,), dtype="float32")
     assert_same(e[0].grad, t[0].grad)
+
+
+def test_gradient_of_relu_stays_connected_under_create_graph():
+    """A gradient penalty through ReLU reaches a bias that only feeds the ReLU (zeros, not None)."""
+    for lib in (ember, torch):
+        x = lib.tensor([1.0, -2.0, 3.0], requires_grad=True)
+        b = lib.tensor([0.5], requires_grad=True)
+        (g,) = lib.autograd.grad(lib.relu(x * 2 + b).sum(), x, create_graph=True)
+        assert g.requires_grad
+        g.pow(2).sum().backward()
+        assert b.grad is not None and b.grad.tolist() == [0.0]
