@@ -125,13 +125,10 @@ def typename(obj) -> str:
 
 
 __version__ = "2.13.0+ember"
-from . import optim  # noqa: E402
-from . import nn, serialization  # noqa: E402
-from .serialization import load, save  # noqa: E402
-from . import linalg  # noqa: E402
-from . import fft  # noqa: E402
-from ._torch_shim import install_as_torch  # noqa: E402
-from . import multiprocessing, utils  # noqa: E402
-from .utils import data as _utils_data  # noqa: E402, F401  (binds ember.utils.data)
-from . import jit  # noqa: E402
-from ._functional_aliases import *  # noqa: E402, F403
+
+# Subpackages that build on the core (late: they import the bindings above).
+from . import fft, jit, linalg, multiprocessing, nn, optim, serialization, utils
+from ._functional_aliases import *
+from ._torch_shim import install_as_torch
+from .serialization import load, save
+from .utils import data as _utils_data  # binds ember.utils.data
