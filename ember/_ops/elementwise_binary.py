@@ -74,8 +74,8 @@ def binary(
     def check(input, other, fname):
         if (
             cats is ALL_CATS
-            and type(input) is Tensor
-            and (type(other) is Tensor or (scalar_other and type(other) in _FAST_NUMBERS))
+            and isinstance(input, Tensor)
+            and (isinstance(other, Tensor) or (scalar_other and type(other) in _FAST_NUMBERS))
         ):
             return
         if not isinstance(input, Tensor):
@@ -223,11 +223,11 @@ def _alpha_op(op):
         # Fast path: a Tensor with a Tensor or a Python number, no alpha, no out=, and
         # (for sub) no bool operand; everything else takes the checks below.
         if (
-            type(input) is Tensor
-            and out is None
+            out is None
             and type(alpha) is int
             and alpha == 1
-            and (type(other) is Tensor or type(other) is float or type(other) is int)
+            and isinstance(input, Tensor)
+            and (type(other) is float or type(other) is int or isinstance(other, Tensor))
             and (is_add or _no_bool(input, other))
         ):
             return dispatch(op, (input, other))
