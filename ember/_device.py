@@ -68,8 +68,11 @@ CPU = device("cpu")
 
 
 def as_device(d) -> device:
+    """``d`` as a device; a plain CPU device is always the one ``CPU`` object (fast to test)."""
     if d is None:
         return CPU
-    if isinstance(d, device):
-        return d
-    return device(d)
+    if not isinstance(d, device):
+        d = device(d)
+    if d.type == "cpu" and d.index is None:
+        return CPU
+    return d
