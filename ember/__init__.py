@@ -127,7 +127,17 @@ def typename(obj) -> str:
 __version__ = "2.13.0+ember"
 
 # Subpackages that build on the core (late: they import the bindings above).
-from . import fft, jit, linalg, multiprocessing, nn, optim, serialization, utils
+from . import (
+    distributions,
+    fft,
+    jit,
+    linalg,
+    multiprocessing,
+    nn,
+    optim,
+    serialization,
+    utils,
+)
 from ._functional_aliases import *
 from ._torch_shim import install_as_torch
 from .serialization import load, save
