@@ -95,7 +95,8 @@ def _exp_neg_sq(xp, a):
 
 def _erfc_pos(xp, a):
     """erfc(a) for a >= 1 (elsewhere the value is unused)."""
-    a = xp.maximum(a, 1.0)
+    # erfc underflows to 0 long before 30; the clamp keeps inf from turning into NaN
+    a = xp.minimum(xp.maximum(a, 1.0), 30.0)
     e = _exp_neg_sq(xp, a)
     small = _poly(a, _ERFC_P) / _poly(a, _ERFC_Q)
     big = _poly(a, _ERFC_R) / _poly(a, _ERFC_S)
