@@ -136,6 +136,7 @@ from . import (
     nn,
     optim,
     serialization,
+    special,
     utils,
 )
 from ._functional_aliases import *
