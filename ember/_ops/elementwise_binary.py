@@ -591,7 +591,9 @@ def _xlogy_bwd(c, g):
     x, y = c.inputs
     gx = gy = None
     if needs(c, 0):
-        gx = g * (x != 0).xlogy(y)
+        # torch's rule: log(y), except 0 where x == 0 and y <= 0
+        yt = y if isinstance(y, Tensor) else g.new_full((), y)
+        gx = g * yt.log().masked_fill((x == 0) & (yt <= 0), 0)
     if needs(c, 1):
         gy = g * x / y
     return gx, gy
