@@ -18,3 +18,10 @@ def test_xlogy_gradient_at_zero_matches_torch(other):
         lib.xlogy(x, y).sum().backward()
         grads.append(x.grad)
     assert_same(*grads)
+
+
+def test_lgamma_is_exactly_zero_at_one_and_two():
+    assert ember.lgamma(ember.tensor([1.0, 2.0], dtype=ember.float64)).tolist() == [0.0, 0.0]
+    assert repr(ember.lgamma(ember.tensor([1.0, 2.0]))) == repr(
+        torch.lgamma(torch.tensor([1.0, 2.0]))
+    )

@@ -238,6 +238,7 @@ def lgamma(xp, x):
     refl = math.log(math.pi) - xp.log(s) - lg
     out = xp.where(pos, lg, refl)
     out = xp.where((x <= 0) & (x == xp.floor(x)), xp.inf, out)
+    out = xp.where((x == 1) | (x == 2), 0.0, out)  # exact zeros, as libm gives
     return xp.where(xp.isnan(x), xp.nan, out)
 
 
