@@ -11,7 +11,6 @@ from collections import namedtuple
 
 import numpy as np
 
-from .. import _config as C
 from .. import _dtype as D
 from ._helpers import Tensor, check_tensor, handle_out, wrap_dim
 from ._registry import FUNCTIONS, METHODS, export
@@ -490,9 +489,9 @@ FUNCTIONS["resize_as_"] = resize_as_
 
 
 def _check_callback(opname, input):
-    if input.requires_grad and C.local.grad_enabled:
-        raise RuntimeError(f"{opname}: a leaf Variable that requires grad is being used in an "
-                           "in-place operation.")  # fmt: skip
+    if input.requires_grad:
+        raise RuntimeError(f"Can't call {opname}() on Variable that requires grad. Use "
+                           f"var.detach().{opname}() instead.")  # fmt: skip
 
 
 def _cast(vals, arr):
@@ -540,14 +539,18 @@ def new(input, *args, **kwargs):
     if not args:
         return E.empty(0, dtype=input.dtype)
     if len(args) == 1 and isinstance(args[0], Tensor):
-        return args[0].detach().to(input.dtype) if args[0].dtype is input.dtype else args[0]
+        if args[0].dtype is not input.dtype:
+            raise TypeError(f"new(): expected a tensor of dtype {input.dtype}, got "
+                            f"{args[0].dtype}")  # fmt: skip
+        return args[0].detach()
     if len(args) == 1 and isinstance(args[0], E.Size):
         return E.empty(tuple(args[0]), dtype=input.dtype)
     if all(isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in args):
         return E.empty(tuple(int(a) for a in args), dtype=input.dtype)
-    if len(args) == 1 and (isinstance(args[0], (list, tuple, np.ndarray))
-                           or isinstance(args[0], numbers.Number)):  # fmt: skip
+    if len(args) == 1 and isinstance(args[0], (list, tuple, np.ndarray)):
         return E.tensor(args[0], dtype=input.dtype)
+    if len(args) == 1 and isinstance(args[0], numbers.Number):
+        raise TypeError(f"new(): data must be a sequence (got {type(args[0]).__name__})")
     raise TypeError("new(): invalid arguments")
 
 

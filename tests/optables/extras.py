@@ -394,6 +394,20 @@ OPS += [
 ]
 
 
+def _apply_leaf(mod, x):
+    return x.detach().requires_grad_().apply_(lambda v: v)
+
+
+def _new_bad(mod, x, kind):
+    return x.new(2.5) if kind == 0 else x.new(x.to(mod.int64))
+
+
+OPS.append(both("apply_requires_grad", _apply_leaf, one((3,)), grad=False,
+                errors=lambda: [S(Arg((3,)))]))  # fmt: skip
+OPS.append(both("new_errors", _new_bad, lambda dt: [S(Arg((3,)), 0)], grad=False,
+                errors=lambda: [S(Arg((3,)), 0), S(Arg((3,)), 1)]))  # fmt: skip
+
+
 def _leaf_resize(mod, x):
     y = x.detach().requires_grad_()
     return y.resize_(2)
