@@ -147,15 +147,13 @@ def _view_scatter(opname, input, src, view_fn):
 
 
 @export
-def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1, *, out=None):
-    res = _view_scatter("diagonal_scatter", input, src, lambda t: t.diagonal(offset, dim1, dim2))
-    return handle_out(out, res)
+def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
+    return _view_scatter("diagonal_scatter", input, src, lambda t: t.diagonal(offset, dim1, dim2))
 
 
 @export
-def select_scatter(input, src, dim, index, *, out=None):
-    return handle_out(out, _view_scatter("select_scatter", input, src,
-                                         lambda t: t.select(dim, index)))  # fmt: skip
+def select_scatter(input, src, dim, index):
+    return _view_scatter("select_scatter", input, src, lambda t: t.select(dim, index))
 
 
 @export

@@ -415,3 +415,17 @@ def _leaf_resize(mod, x):
 
 OPS.append(both("resize_requires_grad", _leaf_resize, one((3,)), grad=False,
                 errors=lambda: [S(Arg((3,)))]))  # fmt: skip
+
+
+def _outs(mod, x, s):
+    i = _long(mod, [0, 2, 0])
+    o = [mod.empty(0, dtype=x.dtype) for _ in range(4)]
+    e = mod.empty(0, dtype=mod.int32)
+    mod.index_reduce(x, 0, i, s, "amax", out=o[0])
+    mod.slice_scatter(x, s[:1], 0, 1, 2, out=o[1])
+    mod.frexp(x, out=(o[2], e))
+    mod.mvlgamma(x.abs() + 1, 1, out=o[3])
+    return tuple(o) + (e,)
+
+
+OPS.append(both("extras_out", _outs, lambda dt: [S(Arg((3, 4)), Arg((3, 4)))], grad=False))
