@@ -314,7 +314,7 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
     norm_v = float(norm) if isinstance(norm, Tensor) else norm
     if norm_v <= 0:
         warnings.warn("cov(): degrees of freedom is <= 0. Correction should be strictly less "
-                      "than the number of observations.", RuntimeWarning, stacklevel=2)  # fmt: skip
+                      "than the number of observations.", UserWarning, stacklevel=2)  # fmt: skip
         norm = norm * 0 if isinstance(norm, Tensor) else 0
     xm = x - avg.unsqueeze(1)
     xw = xm if w is None else xm * w
@@ -323,7 +323,7 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
         c = c / norm.to(c.dtype) if not c.is_complex() else c / norm
     else:
         c = c / norm
-    return c.squeeze() if input.ndim < 2 else c
+    return c.squeeze()
 
 
 @export

@@ -292,6 +292,7 @@ OPS += [
             S(Arg((2, 3)), [1, 0, 3], [0.5, 1.0, 2.0], correction=0),
             S(Arg((2, 3)), [2, 1, 1], [0.25, 1.0, 2.0]),
             S(Arg((3, 4), noncontig=True)),
+            S(Arg((1, 4))),
         ],
         errors=lambda: [S(Arg((2, 2, 2))), S(Arg((2, 3)), [1, 2])],
     ),  # fmt: skip
