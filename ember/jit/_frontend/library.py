@@ -94,10 +94,10 @@ def forward(self, input: Tensor, hx: Optional[Tensor] = None) -> Tuple[Tensor, T
 
 
 def _mha(m):
-    if not m._qkv_same_embed_dim or m.bias_k is not None or m.add_zero_attn:
+    if m.bias_k is not None or m.add_zero_attn:
         raise NotImplementedError(
-            "ember.jit.script of MultiheadAttention with kdim/vdim, add_bias_kv or "
-            "add_zero_attn is not supported yet"
+            "ember.jit.script of MultiheadAttention with add_bias_kv or add_zero_attn is not "
+            "supported yet"
         )
     e, h = m.embed_dim, m.num_heads
     hd = m.head_dim
@@ -105,10 +105,11 @@ def _mha(m):
     qkv = []
     for i, name in enumerate(("q", "k", "v")):
         b = f"torch.slice(self.in_proj_bias, 0, {i * e}, {(i + 1) * e})" if has_bias else "None"
-        qkv.append(
-            f"    {name}p = torch.linear({name}, torch.slice(self.in_proj_weight, 0, {i * e}, "
-            f"{(i + 1) * e}), {b})"
-        )
+        if m._qkv_same_embed_dim:
+            w = f"torch.slice(self.in_proj_weight, 0, {i * e}, {(i + 1) * e})"
+        else:  # kdim / vdim: separate projection weights
+            w = f"self.{name}_proj_weight"
+        qkv.append(f"    {name}p = torch.linear({name}, {w}, {b})")
     qkv = "\n".join(qkv)
     tb = (
         "        query = torch.transpose(query, 1, 0)\n"
@@ -225,6 +226,166 @@ def forward(self, src: Tensor, mask: Optional[Tensor] = None,
     for layer in self.layers:
         x = layer(x, mask, src_key_padding_mask)
 {final}    return x
+"""
+
+
+def _decoder_layer(m):
+    act = _activation_op(m)
+    sa = "self.dropout1(self.self_attn({0}, {0}, {0}, tgt_key_padding_mask, False, tgt_mask)[0])"
+    ca = (
+        "self.dropout2(self.multihead_attn({0}, memory, memory, memory_key_padding_mask, False, "
+        "memory_mask)[0])"
+    )
+    ff = "self.dropout3(self.linear2(self.dropout({a}(self.linear1({x})))))"
+    if m.norm_first:
+        body = f"""
+    x = torch.add(x, {sa.format("self.norm1(x)")})
+    x = torch.add(x, {ca.format("self.norm2(x)")})
+    x = torch.add(x, {ff.format(a=act, x="self.norm3(x)")})"""
+    else:
+        body = f"""
+    x = self.norm1(torch.add(x, {sa.format("x")}))
+    x = self.norm2(torch.add(x, {ca.format("x")}))
+    x = self.norm3(torch.add(x, {ff.format(a=act, x="x")}))"""
+    return f"""
+def forward(self, tgt: Tensor, memory: Tensor, tgt_mask: Optional[Tensor] = None,
+            memory_mask: Optional[Tensor] = None, tgt_key_padding_mask: Optional[Tensor] = None,
+            memory_key_padding_mask: Optional[Tensor] = None, tgt_is_causal: bool = False,
+            memory_is_causal: bool = False) -> Tensor:
+    x = tgt{body}
+    return x
+"""
+
+
+def _decoder(m):
+    final = "    x = self.norm(x)\n" if m.norm is not None else ""
+    return f"""
+def forward(self, tgt: Tensor, memory: Tensor, tgt_mask: Optional[Tensor] = None,
+            memory_mask: Optional[Tensor] = None, tgt_key_padding_mask: Optional[Tensor] = None,
+            memory_key_padding_mask: Optional[Tensor] = None,
+            tgt_is_causal: Optional[bool] = None, memory_is_causal: bool = False) -> Tensor:
+    x = tgt
+    for layer in self.layers:
+        x = layer(x, memory, tgt_mask, memory_mask, tgt_key_padding_mask,
+                  memory_key_padding_mask)
+{final}    return x
+"""
+
+
+def _transformer(m):
+    return """
+def forward(self, src: Tensor, tgt: Tensor, src_mask: Optional[Tensor] = None,
+            tgt_mask: Optional[Tensor] = None, memory_mask: Optional[Tensor] = None,
+            src_key_padding_mask: Optional[Tensor] = None,
+            tgt_key_padding_mask: Optional[Tensor] = None,
+            memory_key_padding_mask: Optional[Tensor] = None,
+            src_is_causal: Optional[bool] = None, tgt_is_causal: Optional[bool] = None,
+            memory_is_causal: bool = False) -> Tensor:
+    memory = self.encoder(src, src_mask, src_key_padding_mask)
+    return self.decoder(tgt, memory, tgt_mask, memory_mask, tgt_key_padding_mask,
+                        memory_key_padding_mask)
+"""
+
+
+def _cell_gates(m):
+    """Source lines computing ``gi`` / ``gh`` (input and hidden projections) of a cell."""
+    bi = "self.bias_ih" if m.bias else "None"
+    bh = "self.bias_hh" if m.bias else "None"
+    return (
+        f"    gi = torch.linear(input, self.weight_ih, {bi})\n"
+        f"    gh = torch.linear(h, self.weight_hh, {bh})\n"
+    )
+
+
+_CELL_HEAD = """    unbatched = torch.dim(input) == 1
+    if unbatched:
+        input = torch.unsqueeze(input, 0)
+"""
+_ZEROS = "dtype=ops.prim.dtype(input), layout=None, device=ops.prim.device(input)"
+
+
+def _state(name, src, hidden):
+    return f"""    if {src} is None:
+        {name} = torch.zeros([torch.size(input, 0), {hidden}], {_ZEROS})
+    else:
+        {name} = {src}
+        if unbatched:
+            {name} = torch.unsqueeze({name}, 0)
+"""
+
+
+def _lstm_cell(m):
+    H = m.hidden_size
+    gates = ", ".join(f"torch.slice(g, 1, {i * H}, {(i + 1) * H})" for i in range(4))
+    return f"""
+def forward(self, input: Tensor, hx: Optional[Tuple[Tensor, Tensor]] = None
+            ) -> Tuple[Tensor, Tensor]:
+{_CELL_HEAD}    if hx is None:
+        h = torch.zeros([torch.size(input, 0), {H}], {_ZEROS})
+        c = torch.zeros([torch.size(input, 0), {H}], {_ZEROS})
+    else:
+        h, c = hx
+        if unbatched:
+            h = torch.unsqueeze(h, 0)
+            c = torch.unsqueeze(c, 0)
+{_cell_gates(m)}    g = torch.add(gi, gh)
+    i, f, gg, o = {gates}
+    c1 = torch.add(torch.mul(torch.sigmoid(f), c), torch.mul(torch.sigmoid(i), torch.tanh(gg)))
+    h1 = torch.mul(torch.sigmoid(o), torch.tanh(c1))
+    if unbatched:
+        h1 = torch.squeeze(h1, 0)
+        c1 = torch.squeeze(c1, 0)
+    return h1, c1
+"""
+
+
+def _gru_cell(m):
+    H = m.hidden_size
+
+    def parts(x):
+        return ", ".join(f"torch.slice({x}, 1, {i * H}, {(i + 1) * H})" for i in range(3))
+
+    return f"""
+def forward(self, input: Tensor, hx: Optional[Tensor] = None) -> Tensor:
+{_CELL_HEAD}{_state("h", "hx", H)}{_cell_gates(m)}    ir, iz, in_ = {parts("gi")}
+    hr, hz, hn = {parts("gh")}
+    r = torch.sigmoid(torch.add(ir, hr))
+    z = torch.sigmoid(torch.add(iz, hz))
+    n = torch.tanh(torch.add(in_, torch.mul(r, hn)))
+    h1 = torch.add(n, torch.mul(z, torch.sub(h, n)))
+    if unbatched:
+        h1 = torch.squeeze(h1, 0)
+    return h1
+"""
+
+
+def _rnn_cell(m):
+    if m.nonlinearity not in ("tanh", "relu"):
+        raise NotImplementedError(f"ember.jit.script of RNNCell(nonlinearity={m.nonlinearity!r})")
+    head = _CELL_HEAD + _state("h", "hx", m.hidden_size) + _cell_gates(m)
+    return f"""
+def forward(self, input: Tensor, hx: Optional[Tensor] = None) -> Tensor:
+{head}    h1 = torch.{m.nonlinearity}(torch.add(gi, gh))
+    if unbatched:
+        h1 = torch.squeeze(h1, 0)
+    return h1
+"""
+
+
+def _conv_transpose(m):
+    if m.padding_mode != "zeros":
+        raise NotImplementedError(
+            f"ember.jit.script of {type(m).__name__} with padding_mode={m.padding_mode!r}"
+        )
+    nd = len(m.kernel_size)
+    b = "self.bias" if m.bias is not None else "None"
+    args = (
+        f"{list(m.stride)}, {list(m.padding)}, {list(m.output_padding)}, {m.groups}, "
+        f"{list(m.dilation)}"
+    )
+    return f"""
+def forward(self, input: Tensor) -> Tensor:
+    return torch.conv_transpose{nd}d(input, self.weight, {b}, {args})
 """
 
 
@@ -352,6 +513,15 @@ SOURCES = {
     "MultiheadAttention": _mha,
     "TransformerEncoderLayer": _encoder_layer,
     "TransformerEncoder": _encoder,
+    "TransformerDecoderLayer": _decoder_layer,
+    "TransformerDecoder": _decoder,
+    "Transformer": _transformer,
+    "LSTMCell": _lstm_cell,
+    "GRUCell": _gru_cell,
+    "RNNCell": _rnn_cell,
+    "ConvTranspose1d": _conv_transpose,
+    "ConvTranspose2d": _conv_transpose,
+    "ConvTranspose3d": _conv_transpose,
     "Dropout": _dropout,
     "LayerNorm": _layer_norm,
     "BatchNorm1d": _batch_norm,
