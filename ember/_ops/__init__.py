@@ -11,6 +11,7 @@ from . import (  # noqa: F401
     activation,  # noqa: F401
     complex_views,  # noqa: F401
     elementwise,
+    elementwise_logic,  # noqa: F401
     extras,  # noqa: F401
     indexing,  # noqa: F401
     joining,  # noqa: F401

@@ -1,8 +1,8 @@
 """Elementwise ops, unary: math, rounding, predicates; and where, clamp, copy, fill, complex parts.
 
-Binary arithmetic, comparisons and logic live in ``elementwise_binary``; the
-special functions (erf, lgamma, digamma, ...) in ``elementwise_special``. The
-factories here (``unary``, ``reject``) are shared by all three.
+Binary arithmetic lives in ``elementwise_binary``; comparisons and logic in
+``elementwise_logic``; the special functions (erf, lgamma, digamma, ...) in
+``elementwise_special``. The factories here (``unary``, ``reject``) are shared by all.
 """
 
 from __future__ import annotations
