@@ -596,3 +596,8 @@ class ChainedScheduler(_ComposedStateMixin, LRScheduler):
 # Re-exported: these live in private modules that import the base above.
 from ._lr_cyclic import CosineAnnealingWarmRestarts, CyclicLR, OneCycleLR  # noqa: E402
 from ._lr_plateau import ReduceLROnPlateau  # noqa: E402
+
+# They belong to this public module, as in torch (repr, pickling by name).
+for _cls in (CosineAnnealingWarmRestarts, CyclicLR, OneCycleLR, ReduceLROnPlateau):
+    _cls.__module__ = __name__
+del _cls
