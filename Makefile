@@ -24,7 +24,7 @@ demo: $(VENV)/.demo-deps
 	$(PY) -m ember.examples.digits
 
 test: $(VENV)/.test-deps
-	$(TEST_ENV) $(PY) -m pytest -n 2 -p no:cacheprovider tests
+	$(TEST_ENV) $(PY) -m pytest -n 2 --dist loadgroup -p no:cacheprovider tests
 
 lint: $(VENV)/.test-deps
 	$(VENV)/bin/ruff check ember tests benchmarks examples
