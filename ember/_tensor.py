@@ -542,42 +542,6 @@ class Tensor:
     def type_as(self, other):
         return self.to(other.dtype)
 
-    def float(self, memory_format=None):
-        return self.to(D.float32)
-
-    def double(self, memory_format=None):
-        return self.to(D.float64)
-
-    def half(self, memory_format=None):
-        return self.to(D.float16)
-
-    def bfloat16(self, memory_format=None):
-        return self.to(D.bfloat16)
-
-    def int(self, memory_format=None):
-        return self.to(D.int32)
-
-    def long(self, memory_format=None):
-        return self.to(D.int64)
-
-    def short(self, memory_format=None):
-        return self.to(D.int16)
-
-    def char(self, memory_format=None):
-        return self.to(D.int8)
-
-    def byte(self, memory_format=None):
-        return self.to(D.uint8)
-
-    def bool(self, memory_format=None):
-        return self.to(D.bool_)
-
-    def cfloat(self):
-        return self.to(D.complex64)
-
-    def cdouble(self):
-        return self.to(D.complex128)
-
     def pin_memory(self, device=None):
         return self
 
@@ -635,6 +599,25 @@ def _accumulate_grad_class():
 
         _ACCUMULATE_GRAD.append(AccumulateGrad)
     return _ACCUMULATE_GRAD[0]
+
+
+def _dtype_method(name, dtype):
+    def convert(self, memory_format=None):
+        return self.to(dtype)
+
+    convert.__name__ = convert.__qualname__ = name
+    convert.__doc__ = f"``self.to({dtype!r})``"
+    return convert
+
+
+# Tensor.float(), .double(), ... : shorthands for to(dtype), as in torch.
+for _name, _dt in (
+    ("float", D.float32), ("double", D.float64), ("half", D.float16), ("bfloat16", D.bfloat16),
+    ("int", D.int32), ("long", D.int64), ("short", D.int16), ("char", D.int8),
+    ("byte", D.uint8), ("bool", D.bool_), ("cfloat", D.complex64), ("cdouble", D.complex128),
+):  # fmt: skip
+    setattr(Tensor, _name, _dtype_method(_name, _dt))
+del _name, _dt
 
 
 def _contiguous_strides(shape):

@@ -325,3 +325,13 @@ def test_like_functions_keep_layout_and_fills_follow_memory_order(view):
     assert [tuple(s) for s in es] == [tuple(s) for s in ts]
     for e, t in zip(ef, tf):
         np.testing.assert_array_equal(e.numpy(), t.numpy())
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["float", "double", "half", "bfloat16", "int", "long", "short", "char", "byte", "bool",
+     "cfloat", "cdouble"],
+)  # fmt: skip
+def test_dtype_shorthand_methods_match_torch(name):
+    data = [[1.5, -2.0], [0.0, 3.25]]
+    assert_same(getattr(ember.tensor(data), name)(), getattr(torch.tensor(data), name)())
